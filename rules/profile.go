@@ -1,0 +1,217 @@
+package rules
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Profile describes one organisation's Порядок: the form's captions, the
+// touchpoint and needs vocabularies with their paragraph numbers, the kind
+// labels and the clause numbers rules cite.
+type Profile struct {
+	Name        string      `yaml:"name" json:"name"`
+	Description string      `yaml:"description" json:"description"`
+	Document    string      `yaml:"document" json:"document"`
+	ClientWord  string      `yaml:"client_word" json:"client_word"`
+	FormTitle   string      `yaml:"form_title" json:"form_title"`
+	Columns     []Column    `yaml:"columns" json:"columns"`
+	Kinds       []Kind      `yaml:"kinds" json:"kinds"`
+	Touchpoints []VocabItem `yaml:"touchpoints" json:"touchpoints"`
+	Needs       []VocabItem `yaml:"needs" json:"needs"`
+	NeedOther   string      `yaml:"need_other" json:"need_other"`
+	NeedStarts  []string    `yaml:"need_starts" json:"need_starts"`
+	Paragraphs  Paragraphs  `yaml:"paragraphs" json:"paragraphs"`
+	Clauses     Actualize   `yaml:"actualization" json:"actualization"`
+	Publication Publication `yaml:"publication" json:"publication"`
+	Placeholder []string    `yaml:"placeholders" json:"placeholders"`
+	index       *vocabIndex `yaml:"-"`
+}
+
+// Column is one column of the official form.
+type Column struct {
+	Caption string   `yaml:"caption" json:"caption"`
+	Keys    []string `yaml:"keys" json:"keys"`
+}
+
+// Kind is one touchpoint kind (column 5): its label and the vocabulary
+// section whose items it may label.
+type Kind struct {
+	ID        string   `yaml:"id" json:"id"`
+	Label     string   `yaml:"label" json:"label"`
+	Paragraph string   `yaml:"paragraph" json:"paragraph"`
+	Title     string   `yaml:"title" json:"title"`
+	Variants  []string `yaml:"variants" json:"variants"`
+}
+
+// VocabItem is one entry of a vocabulary: the canonical wording, its
+// paragraph, wordings accepted as equal (abbreviations, the form's own
+// wording) and synonyms understood but to be replaced by the canonical text.
+type VocabItem struct {
+	Text      string   `yaml:"text" json:"text"`
+	Paragraph string   `yaml:"paragraph" json:"paragraph"`
+	Kind      string   `yaml:"kind,omitempty" json:"kind,omitempty"`
+	Accept    []string `yaml:"accept,omitempty" json:"accept,omitempty"`
+	Synonyms  []string `yaml:"synonyms,omitempty" json:"synonyms,omitempty"`
+}
+
+// Paragraphs are the clause numbers the structural rules cite.
+type Paragraphs struct {
+	Form       string `yaml:"form" json:"form"`
+	Client     string `yaml:"client" json:"client"`
+	Check      string `yaml:"check" json:"check"`
+	Needs      string `yaml:"needs" json:"needs"`
+	Duplicates string `yaml:"duplicates" json:"duplicates"`
+	Digital    string `yaml:"digital_first" json:"digital_first"`
+	Offline    string `yaml:"offline_alternative" json:"offline_alternative"`
+	Vocabulary string `yaml:"vocabulary" json:"vocabulary"`
+}
+
+// Actualize holds the actualization clause and its four cases.
+type Actualize struct {
+	Clause        string `yaml:"clause" json:"clause"`
+	NewTouchpoint string `yaml:"new_touchpoint" json:"new_touchpoint"`
+	KindChanged   string `yaml:"kind_changed" json:"kind_changed"`
+	NeedsChanged  string `yaml:"needs_changed" json:"needs_changed"`
+	Excluded      string `yaml:"excluded" json:"excluded"`
+}
+
+// Publication holds the publication clauses.
+type Publication struct {
+	Clause      string `yaml:"clause" json:"clause"`
+	Deadline    string `yaml:"deadline" json:"deadline"`
+	WorkingDays int    `yaml:"working_days" json:"working_days"`
+}
+
+//go:embed profiles/*.yaml
+var profileFS embed.FS
+
+// DefaultProfile is the profile used when none is named.
+const DefaultProfile = "oiv"
+
+// ProfileNames lists the embedded profiles.
+func ProfileNames() []string {
+	entries, _ := profileFS.ReadDir("profiles")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// LoadProfile returns an embedded profile by name, or reads a profile file
+// when nameOrPath contains a path separator or ends in .yaml/.yml.
+func LoadProfile(nameOrPath string) (*Profile, error) {
+	if nameOrPath == "" {
+		nameOrPath = DefaultProfile
+	}
+	if strings.ContainsAny(nameOrPath, `/\`) || strings.HasSuffix(nameOrPath, ".yaml") || strings.HasSuffix(nameOrPath, ".yml") {
+		data, err := os.ReadFile(nameOrPath)
+		if err != nil {
+			return nil, fmt.Errorf("профиль %q не прочитан: %w", nameOrPath, err)
+		}
+		return ParseProfile(data)
+	}
+	data, err := profileFS.ReadFile("profiles/" + nameOrPath + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("неизвестный профиль %q; встроенные профили: %s, или укажите путь к файлу YAML",
+			nameOrPath, strings.Join(ProfileNames(), ", "))
+	}
+	return ParseProfile(data)
+}
+
+// ParseProfile decodes and validates a profile; unknown keys are errors.
+func ParseProfile(data []byte) (*Profile, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var p Profile
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("профиль: %w", err)
+	}
+	if err := p.validate(); err != nil {
+		return nil, fmt.Errorf("профиль %q: %w", p.Name, err)
+	}
+	p.index = buildIndex(&p)
+	return &p, nil
+}
+
+func (p *Profile) validate() error {
+	switch {
+	case p.Name == "":
+		return fmt.Errorf("нет ключа name")
+	case len(p.Columns) != 5:
+		return fmt.Errorf("columns: нужно 5 граф формы, указано %d", len(p.Columns))
+	case len(p.Kinds) == 0:
+		return fmt.Errorf("kinds: не указаны виды точек")
+	case len(p.Touchpoints) == 0:
+		return fmt.Errorf("touchpoints: пустой перечень точек")
+	case len(p.Needs) == 0:
+		return fmt.Errorf("needs: пустой перечень потребностей")
+	}
+	for i, c := range p.Columns {
+		if c.Caption == "" || len(c.Keys) == 0 {
+			return fmt.Errorf("columns[%d]: нужны caption и keys", i)
+		}
+	}
+	kinds := map[string]bool{}
+	for _, k := range p.Kinds {
+		if k.ID == "" || k.Label == "" || k.Paragraph == "" {
+			return fmt.Errorf("kinds: у каждого вида нужны id, label и paragraph")
+		}
+		kinds[k.ID] = true
+	}
+	for _, t := range p.Touchpoints {
+		if t.Text == "" || t.Paragraph == "" || !kinds[t.Kind] {
+			return fmt.Errorf("touchpoints: %q: нужны text, paragraph и kind из kinds", t.Text)
+		}
+	}
+	for _, n := range p.Needs {
+		if n.Text == "" || n.Paragraph == "" {
+			return fmt.Errorf("needs: %q: нужны text и paragraph", n.Text)
+		}
+	}
+	return nil
+}
+
+// KindByID returns the kind with the given id.
+func (p *Profile) KindByID(id string) (Kind, bool) {
+	for _, k := range p.Kinds {
+		if k.ID == id {
+			return k, true
+		}
+	}
+	return Kind{}, false
+}
+
+// KindLabels are the labels of all kinds, in profile order.
+func (p *Profile) KindLabels() []string {
+	var out []string
+	for _, k := range p.Kinds {
+		out = append(out, k.Label)
+	}
+	return out
+}
+
+// TouchpointNames are the canonical touchpoint names, in profile order.
+func (p *Profile) TouchpointNames() []string {
+	var out []string
+	for _, t := range p.Touchpoints {
+		out = append(out, t.Text)
+	}
+	return out
+}
+
+// Captions are the five expected header captions.
+func (p *Profile) Captions() []string {
+	var out []string
+	for _, c := range p.Columns {
+		out = append(out, c.Caption)
+	}
+	return out
+}
