@@ -1,0 +1,85 @@
+// Command perechen lints, renders and publishes a Перечень точек
+// взаимодействия с внутренним клиентом kept in a Google Sheet or XLSX file.
+//
+// main stays thin: it picks the subcommand, wires signals and exits with the
+// subcommand's code. Each subcommand lives in its own file.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK       = 0 // no errors in the registry
+	exitFindings = 1 // the registry has findings at or above --fail-on
+	exitUsage    = 2 // unusable input: bad flags, file, profile or config
+)
+
+// env is what a subcommand may touch of the outside world, so tests can run
+// it in-process.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e env, args []string) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		// one line per subcommand, each implemented in its own file
+	}
+}
+
+func main() { os.Exit(run()) }
+
+func run() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	return dispatch(ctx, e, os.Args[1:])
+}
+
+func dispatch(ctx context.Context, e env, args []string) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stdout, cmds)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "perechen: неизвестная команда %q\n\n", args[0])
+		usage(e.stderr, cmds)
+		return exitUsage
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "perechen — проверка и публикация Перечня точек взаимодействия с внутренним клиентом")
+	fmt.Fprintln(w, "\nИспользование: perechen <команда> [флаги] ...\n\nКоманды:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nСправка по команде: perechen <команда> --help")
+}
