@@ -3,11 +3,14 @@ package rules
 // Registry is a parsed Перечень: the title block, the header captions and the
 // processes in sheet order.
 type Registry struct {
-	Sheet     string    `json:"sheet"`
-	Title     string    `json:"title,omitempty"`
-	TitleAt   Ref       `json:"title_at"`
-	Header    []string  `json:"header"`
-	HeaderAt  Ref       `json:"header_at"`
+	Sheet    string   `json:"sheet"`
+	Title    string   `json:"title,omitempty"`
+	TitleAt  Ref      `json:"title_at"`
+	Header   []string `json:"header"`
+	HeaderAt Ref      `json:"header_at"`
+	// Columns are the 0-based sheet columns of the form's five graphs
+	// (№, process, touchpoint, needs, kind) as found from the header.
+	Columns   [5]int    `json:"columns"`
 	Processes []Process `json:"processes"`
 }
 
@@ -36,6 +39,10 @@ type Need struct {
 	Text string `json:"text"`
 	At   Ref    `json:"at"`
 }
+
+// HasHeader reports whether the parser found the form's header row; without
+// it the sheet is not a Перечень at all.
+func (r *Registry) HasHeader() bool { return len(r.Header) > 0 }
 
 // Rows counts the needs of the registry, i.e. the rows of the official form
 // written one need per row (a touchpoint without needs still takes a row).

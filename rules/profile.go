@@ -15,22 +15,22 @@ import (
 // touchpoint and needs vocabularies with their paragraph numbers, the kind
 // labels and the clause numbers rules cite.
 type Profile struct {
-	Name        string      `yaml:"name" json:"name"`
-	Description string      `yaml:"description" json:"description"`
-	Document    string      `yaml:"document" json:"document"`
-	ClientWord  string      `yaml:"client_word" json:"client_word"`
-	FormTitle   string      `yaml:"form_title" json:"form_title"`
-	Columns     []Column    `yaml:"columns" json:"columns"`
-	Kinds       []Kind      `yaml:"kinds" json:"kinds"`
-	Touchpoints []VocabItem `yaml:"touchpoints" json:"touchpoints"`
-	Needs       []VocabItem `yaml:"needs" json:"needs"`
-	NeedOther   string      `yaml:"need_other" json:"need_other"`
-	NeedStarts  []string    `yaml:"need_starts" json:"need_starts"`
-	Paragraphs  Paragraphs  `yaml:"paragraphs" json:"paragraphs"`
-	Clauses     Actualize   `yaml:"actualization" json:"actualization"`
-	Publication Publication `yaml:"publication" json:"publication"`
-	Placeholder []string    `yaml:"placeholders" json:"placeholders"`
-	index       *vocabIndex `yaml:"-"`
+	Name        string            `yaml:"name" json:"name"`
+	Description string            `yaml:"description" json:"description"`
+	Document    string            `yaml:"document" json:"document"`
+	ClientWord  string            `yaml:"client_word" json:"client_word"`
+	FormTitle   string            `yaml:"form_title" json:"form_title"`
+	Columns     []Column          `yaml:"columns" json:"columns"`
+	Kinds       []Kind            `yaml:"kinds" json:"kinds"`
+	Touchpoints []VocabItem       `yaml:"touchpoints" json:"touchpoints"`
+	Needs       []VocabItem       `yaml:"needs" json:"needs"`
+	NeedOther   string            `yaml:"need_other" json:"need_other"`
+	NeedStarts  []string          `yaml:"need_starts" json:"need_starts"`
+	Paragraphs  map[string]string `yaml:"paragraphs" json:"paragraphs"` // rule ID → clause where this Порядок numbers differently
+	Clauses     Actualize         `yaml:"actualization" json:"actualization"`
+	Publication Publication       `yaml:"publication" json:"publication"`
+	Placeholder []string          `yaml:"placeholders" json:"placeholders"`
+	index       *vocabIndex       `yaml:"-"`
 }
 
 // Column is one column of the official form.
@@ -45,7 +45,7 @@ type Kind struct {
 	ID        string   `yaml:"id" json:"id"`
 	Label     string   `yaml:"label" json:"label"`
 	Paragraph string   `yaml:"paragraph" json:"paragraph"`
-	Title     string   `yaml:"title" json:"title"`
+	Title     string   `yaml:"title" json:"title"` // genitive plural: "в перечне офлайн-точек"
 	Variants  []string `yaml:"variants" json:"variants"`
 }
 
@@ -58,18 +58,6 @@ type VocabItem struct {
 	Kind      string   `yaml:"kind,omitempty" json:"kind,omitempty"`
 	Accept    []string `yaml:"accept,omitempty" json:"accept,omitempty"`
 	Synonyms  []string `yaml:"synonyms,omitempty" json:"synonyms,omitempty"`
-}
-
-// Paragraphs are the clause numbers the structural rules cite.
-type Paragraphs struct {
-	Form       string `yaml:"form" json:"form"`
-	Client     string `yaml:"client" json:"client"`
-	Check      string `yaml:"check" json:"check"`
-	Needs      string `yaml:"needs" json:"needs"`
-	Duplicates string `yaml:"duplicates" json:"duplicates"`
-	Digital    string `yaml:"digital_first" json:"digital_first"`
-	Offline    string `yaml:"offline_alternative" json:"offline_alternative"`
-	Vocabulary string `yaml:"vocabulary" json:"vocabulary"`
 }
 
 // Actualize holds the actualization clause and its four cases.
@@ -214,4 +202,14 @@ func (p *Profile) Captions() []string {
 		out = append(out, c.Caption)
 	}
 	return out
+}
+
+// idx returns the lookup index; a profile not made by ParseProfile gets a
+// fresh one each time (the profile itself is never mutated, so it can be
+// shared between goroutines).
+func (p *Profile) idx() *vocabIndex {
+	if p.index != nil {
+		return p.index
+	}
+	return buildIndex(p)
 }

@@ -31,7 +31,7 @@ type phrase struct {
 type vocab struct {
 	items   []VocabItem
 	exact   map[string]vocabMatch
-	phrases []phrase // longest first
+	phrases phraseSet
 }
 
 // vocabIndex holds every lookup structure a profile needs.
@@ -39,7 +39,7 @@ type vocabIndex struct {
 	touchpoints *vocab
 	needs       *vocab
 	kinds       map[string]kindMatch
-	kindPhrases []phrase
+	kindPhrases phraseSet
 	starts      map[string]bool
 }
 
@@ -54,17 +54,17 @@ func buildIndex(p *Profile) *vocabIndex {
 		needs:       newVocab(p.Needs),
 		kinds:       map[string]kindMatch{},
 		starts:      map[string]bool{},
+		kindPhrases: phraseSet{},
 	}
 	for i := range p.Kinds {
 		k := &p.Kinds[i]
 		idx.kinds[Normalize(k.Label)] = kindMatch{Kind: k}
-		idx.kindPhrases = append(idx.kindPhrases, phrase{words: tokens(k.Label)})
+		idx.kindPhrases.add(phrase{words: tokens(k.Label)})
 		for _, v := range k.Variants {
 			idx.kinds[Normalize(v)] = kindMatch{Kind: k, Variant: true}
-			idx.kindPhrases = append(idx.kindPhrases, phrase{words: tokens(v)})
+			idx.kindPhrases.add(phrase{words: tokens(v)})
 		}
 	}
-	sortPhrases(idx.kindPhrases)
 	for _, w := range p.NeedStarts {
 		idx.starts[Normalize(w)] = true
 	}
@@ -72,7 +72,7 @@ func buildIndex(p *Profile) *vocabIndex {
 }
 
 func newVocab(items []VocabItem) *vocab {
-	v := &vocab{items: items, exact: map[string]vocabMatch{}}
+	v := &vocab{items: items, exact: map[string]vocabMatch{}, phrases: phraseSet{}}
 	for i := range items {
 		it := &items[i]
 		v.add(it.Text, vocabMatch{it, matchCanonical})
@@ -83,7 +83,6 @@ func newVocab(items []VocabItem) *vocab {
 			v.add(s, vocabMatch{it, matchSynonym})
 		}
 	}
-	sortPhrases(v.phrases)
 	return v
 }
 
@@ -93,11 +92,20 @@ func (v *vocab) add(text string, m vocabMatch) {
 		return // the first (stronger) meaning wins
 	}
 	v.exact[key] = m
-	v.phrases = append(v.phrases, phrase{words: tokens(text), match: m})
+	v.phrases.add(phrase{words: tokens(text), match: m})
 }
 
-func sortPhrases(ps []phrase) {
-	sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].words) > len(ps[j].words) })
+// phraseSet indexes phrases by their first word, longest first, so the
+// splitter tries only the few that can match at a position.
+type phraseSet map[string][]phrase
+
+func (s phraseSet) add(ph phrase) {
+	if len(ph.words) == 0 {
+		return
+	}
+	list := append(s[ph.words[0]], ph)
+	sort.SliceStable(list, func(i, j int) bool { return len(list[i].words) > len(list[j].words) })
+	s[ph.words[0]] = list
 }
 
 // lookup finds the exact (normalized) wording.

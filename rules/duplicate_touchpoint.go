@@ -1,0 +1,38 @@
+package rules
+
+import "fmt"
+
+// DuplicateTouchpoint: a touchpoint appears once per process.
+var DuplicateTouchpoint = &Rule{
+	ID: "duplicate-touchpoint", Paragraph: "2.8", Severity: Error,
+	Doc: "Within one process a touchpoint is not repeated (п. 2.8): one touchpoint is stated and the needs it satisfies are listed under it. " +
+		"Names are compared through the vocabulary, so \"СЭД\" and \"Система электронного документооборота\" are the same touchpoint.",
+	Check: checkDuplicateTouchpoint,
+}
+
+func checkDuplicateTouchpoint(p *Pass) {
+	for _, pr := range p.Registry.Processes {
+		first := map[string]Touchpoint{}
+		for _, t := range pr.Touchpoints {
+			if t.Name == "" {
+				continue
+			}
+			key := touchpointKey(p.Profile, t.Name)
+			if f, dup := first[key]; dup {
+				p.Report(t.NameAt,
+					fmt.Sprintf("Точка «%s» уже указана в процессе «%s» (строка %d).", short(t.Name), short(pr.Name), f.NameAt.Row+1),
+					"Оставьте одну точку и перечислите в ней все удовлетворяемые потребности.")
+				continue
+			}
+			first[key] = t
+		}
+	}
+}
+
+// touchpointKey identifies a touchpoint through the vocabulary.
+func touchpointKey(pr *Profile, name string) string {
+	if m := pr.idx().touchpoints.lookup(name); m.Item != nil {
+		return m.Item.Text
+	}
+	return Normalize(name)
+}

@@ -1,0 +1,28 @@
+package rules
+
+import "fmt"
+
+// KindCategory: the kind matches the section the touchpoint is listed in.
+var KindCategory = &Rule{
+	ID: "kind-category", Paragraph: "4.1, 4.2", Severity: Error,
+	Doc: "\"Цифровая точка\" labels only touchpoints of п. 4.1 and \"Офлайн точка\" only those of п. 4.2; " +
+		"the finding cites the touchpoint's own item (e.g. п. 4.2.1).",
+	Check: checkKindCategory,
+}
+
+func checkKindCategory(p *Pass) {
+	v := p.Profile.idx().touchpoints
+	for _, pr := range p.Registry.Processes {
+		for _, t := range pr.Touchpoints {
+			m := v.lookup(t.Name)
+			k, ok := kindOf(p.Profile, t.Kind)
+			if m.Item == nil || !ok || k.ID == m.Item.Kind {
+				continue
+			}
+			want, _ := p.Profile.KindByID(m.Item.Kind)
+			p.ReportWith(Error, m.Item.Paragraph, t.KindAt,
+				fmt.Sprintf("Точка «%s» по п. %s — «%s», а указан вид «%s».", short(t.Name), m.Item.Paragraph, want.Label, short(t.Kind)),
+				fmt.Sprintf("Исправьте вид на «%s».", want.Label))
+		}
+	}
+}

@@ -1,0 +1,23 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// OfflineSpelling: "Офлайн" is spelled with one "ф".
+var OfflineSpelling = &Rule{
+	ID: "offline-spelling", Paragraph: "3.1", Severity: Warning,
+	Doc:       "The word is spelled \"офлайн\" (one ф), as in the kind label \"Офлайн точка\"; \"Оффлайн\" (seed 000) is a misspelling.",
+	CheckCell: checkOfflineSpelling,
+}
+
+var offlineRe = regexp.MustCompile(`([Оо])ффлайн`)
+
+func checkOfflineSpelling(p *Pass, at Ref, raw string) {
+	if !offlineRe.MatchString(raw) {
+		return
+	}
+	fixed := offlineRe.ReplaceAllString(Clean(raw), "${1}флайн")
+	p.Report(at, "«Оффлайн» пишется с одной «ф».", fmt.Sprintf("Исправьте на «%s».", short(fixed)))
+}

@@ -1,0 +1,328 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Parse reads the official form from a grid: title rows, the header found by
+// its captions, and the processes below it. It never fails: what it cannot
+// place becomes a finding at that cell. Without a header the registry has no
+// Header (see HasHeader) and one form-header finding explains why.
+func Parse(g Grid, p *Profile) (*Registry, []Diagnostic) {
+	ps := &parser{g: &g, p: p, idx: p.idx(), reg: &Registry{Sheet: g.Sheet}}
+	ps.covered = coveredCells(g.Merges)
+	for _, r := range All() {
+		if r.CheckCell != nil {
+			ps.cellRules = append(ps.cellRules, r)
+		}
+	}
+	ps.run()
+	return ps.reg, ps.diags
+}
+
+// parser is the state of one walk down the sheet.
+type parser struct {
+	g       *Grid
+	p       *Profile
+	idx     *vocabIndex
+	reg     *Registry
+	diags   []Diagnostic
+	cols    [5]int
+	covered map[[2]int]bool
+	blank   []int // blank rows seen since the last data row
+	proc    *Process
+	tp      *Touchpoint
+	// cellRules are the text rules run on every cell of the table.
+	cellRules []*Rule
+}
+
+func (ps *parser) ref(row, col int) Ref { return Ref{Sheet: ps.g.Sheet, Row: row, Col: col} }
+
+func (ps *parser) report(r *Rule, at Ref, format string, args ...any) {
+	ps.reportFix(r, at, "", format, args...)
+}
+
+func (ps *parser) reportFix(r *Rule, at Ref, suggestion, format string, args ...any) {
+	ps.diags = append(ps.diags, newDiagnostic(ps.p, r, r.Severity, "", at, fmt.Sprintf(format, args...), suggestion))
+}
+
+// value is the cleaned text of a cell, empty for the hidden part of a merge.
+func (ps *parser) value(row, col int) string {
+	if ps.covered[[2]int{row, col}] {
+		return ""
+	}
+	return Clean(ps.g.Value(row, col))
+}
+
+func (ps *parser) run() {
+	h := findHeader(ps.g, ps.p)
+	if h < 0 {
+		ps.report(FormHeader, ps.ref(0, 0),
+			"Не найдена строка заголовка формы (графы «%s»). Проверьте, что таблица оформлена по форме Порядка и что выбран нужный лист.",
+			strings.Join(ps.p.Captions(), "», «"))
+		return
+	}
+	ps.readTitle(h)
+	ps.readHeader(h)
+	start := h + 1
+	if isColumnNumberRow(ps.g, start, ps.cols) {
+		start++
+	}
+	for r := start; r < len(ps.g.Cells); r++ {
+		if isHeaderRow(ps.g, r, ps.p) {
+			if isColumnNumberRow(ps.g, r+1, ps.cols) {
+				r++
+			}
+			continue // the header repeated at a page break
+		}
+		ps.readRow(r)
+	}
+	ps.finish()
+}
+
+// readTitle joins the non-empty rows above the header: the form's title block.
+func (ps *parser) readTitle(h int) {
+	var lines []string
+	first := true
+	for r := 0; r < h; r++ {
+		for c := range ps.g.Cells[r] {
+			if v := ps.value(r, c); v != "" {
+				if first {
+					ps.reg.TitleAt, first = ps.ref(r, c), false
+				}
+				lines = append(lines, v)
+			}
+		}
+	}
+	ps.reg.Title = strings.Join(lines, " ")
+}
+
+// readHeader maps the form's graphs to sheet columns and checks the captions.
+func (ps *parser) readHeader(h int) {
+	found, _ := headerColumns(ps.g, h, ps.p)
+	ps.cols = completeColumns(found)
+	ps.reg.Columns = ps.cols
+	ps.reg.HeaderAt = ps.ref(h, ps.cols[0])
+	for i, c := range ps.cols {
+		ps.reg.Header = append(ps.reg.Header, ps.value(h, c))
+		if i > 0 && c != ps.cols[i-1]+1 {
+			ps.report(FormHeader, ps.ref(h, c),
+				"Графа %d «%s» стоит не на своём месте: графы формы идут подряд в порядке %s. Расставьте столбцы по форме Порядка.",
+				i+1, ps.p.Columns[i].Caption, "«"+strings.Join(ps.p.Captions(), "», «")+"»")
+		}
+	}
+	ps.checkCaptions(h)
+	ps.checkCells(h)
+}
+
+// checkCells runs the text rules on the raw text of the form's cells in row r.
+func (ps *parser) checkCells(r int) {
+	for _, c := range ps.cols {
+		raw := ps.g.Value(r, c)
+		if raw == "" || ps.covered[[2]int{r, c}] {
+			continue
+		}
+		for _, rule := range ps.cellRules {
+			rule.CheckCell(&Pass{Profile: ps.p, rule: rule, out: &ps.diags}, ps.ref(r, c), raw)
+		}
+	}
+}
+
+func (ps *parser) checkCaptions(h int) {
+	for i, c := range ps.cols {
+		got, want := ps.value(h, c), ps.p.Columns[i].Caption
+		if Normalize(got) == Normalize(want) {
+			continue
+		}
+		at := ps.ref(h, c)
+		if i == colProcess && ps.p.ClientWord != "" && !strings.Contains(Normalize(got), Normalize(ps.p.ClientWord)) {
+			ps.reportFix(HeaderClient, at, fmt.Sprintf("Исправьте заголовок на «%s».", want),
+				"В заголовке графы 2 «%s» нет слова «%s»: Перечень ведётся по точкам взаимодействия с внутренним клиентом — государственными служащими и работниками органа.",
+				got, ps.p.ClientWord)
+			continue
+		}
+		if got == "" {
+			ps.reportFix(FormHeader, at, fmt.Sprintf("Впишите «%s».", want), "Нет заголовка графы %d.", i+1)
+			continue
+		}
+		ps.reportFix(FormHeader, at, fmt.Sprintf("Исправьте на «%s».", want),
+			"Заголовок графы %d «%s» отличается от формы Порядка.", i+1, got)
+	}
+}
+
+// coveredCells lists the cells hidden under a merge (all but its top-left):
+// they read as empty, so a vertically merged № or process continues.
+func coveredCells(ms []Range) map[[2]int]bool {
+	out := map[[2]int]bool{}
+	for _, m := range ms {
+		for r := m.Row0; r <= m.Row1 && r-m.Row0 < 10000; r++ {
+			for c := m.Col0; c <= m.Col1 && c-m.Col0 < 100; c++ {
+				if r != m.Row0 || c != m.Col0 {
+					out[[2]int{r, c}] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+var numberRe = regexp.MustCompile(`^\d{1,5}[.)]?$`)
+
+// IsProcessNumber accepts "1", "1." and "1)".
+func IsProcessNumber(s string) bool { return numberRe.MatchString(Clean(s)) }
+
+// rowCells is one data row read through the column map.
+type rowCells struct {
+	row                        int
+	num, proc, tp, needs, kind string
+}
+
+func (rc rowCells) empty() bool {
+	return rc.num == "" && rc.proc == "" && rc.tp == "" && rc.needs == "" && rc.kind == ""
+}
+
+func (ps *parser) readRow(r int) {
+	rc := rowCells{row: r,
+		num: ps.value(r, ps.cols[colNumber]), proc: ps.value(r, ps.cols[colProcess]),
+		tp: ps.value(r, ps.cols[colTouchpoint]), needs: ps.value(r, ps.cols[colNeeds]),
+		kind: ps.value(r, ps.cols[colKind])}
+	outside := ps.outsideCells(r)
+	if rc.empty() {
+		if len(outside) == 0 {
+			ps.blank = append(ps.blank, r)
+			return
+		}
+	}
+	ps.flushBlank()
+	ps.checkCells(r)
+	ps.reportOutside(r, outside)
+	if rc.empty() {
+		return
+	}
+	if !ps.startProcess(rc) {
+		return
+	}
+	ps.readTouchpoints(rc)
+}
+
+// outsideCells lists the non-empty columns of row r outside the form.
+func (ps *parser) outsideCells(r int) []int {
+	var out []int
+	for c := range ps.g.Cells[r] {
+		if used(ps.cols, c) || ps.value(r, c) == "" {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (ps *parser) reportOutside(r int, cols []int) {
+	for _, c := range cols {
+		v := ps.value(r, c)
+		fix := "Перенесите текст в нужную графу формы или удалите его."
+		if _, ok := ps.idx.kinds[Normalize(v)]; ok {
+			fix = fmt.Sprintf("Перенесите «%s» в графу 5 (столбец %s).", v, ColumnName(ps.cols[colKind]))
+		}
+		ps.reportFix(FormColumns, ps.ref(r, c), fix,
+			"Текст «%s» стоит за пределами формы (столбец %s): у формы пять граф, %s–%s.",
+			short(v), ColumnName(c), ColumnName(ps.cols[0]), ColumnName(ps.cols[4]))
+	}
+}
+
+// flushBlank reports blank rows once a data row follows them: blank rows at
+// the end of the sheet are not inside the table.
+func (ps *parser) flushBlank() {
+	for _, b := range ps.blank {
+		if ps.proc == nil {
+			continue // blank rows between the header and the first process
+		}
+		ps.reportFix(BlankRow, ps.ref(b, ps.cols[colNumber]), "Удалите пустую строку.",
+			"Пустая строка внутри таблицы: при печати и публикации она разрывает процесс «%s».", short(ps.proc.Name))
+	}
+	ps.blank = ps.blank[:0]
+}
+
+// startProcess decides whether the row opens a new process, continues the
+// current one, or only carries misplaced text (then it returns false).
+func (ps *parser) startProcess(rc rowCells) bool {
+	rest := rc.tp != "" || rc.needs != "" || rc.kind != ""
+	switch {
+	case rc.num != "" && IsProcessNumber(rc.num):
+		ps.newProcess(rc)
+	case rc.num != "" && rc.proc == "" && !rest:
+		ps.misplaced(rc.row, colNumber, rc.num)
+		return false
+	case rc.num != "" && rc.proc != "":
+		ps.newProcess(rc) // a bad number: process-number reports it
+	case rc.num != "":
+		ps.misplaced(rc.row, colNumber, rc.num)
+	case rc.proc != "" && !rest:
+		ps.misplaced(rc.row, colProcess, rc.proc)
+		return false
+	case rc.proc != "" && (ps.proc == nil || Normalize(rc.proc) != Normalize(ps.proc.Name)):
+		ps.newProcess(rc) // a process without a number
+	case ps.proc == nil:
+		ps.newProcess(rc) // data before any process: required-cell rules report it
+	}
+	return true
+}
+
+func (ps *parser) newProcess(rc rowCells) {
+	r := rc.row
+	ps.reg.Processes = append(ps.reg.Processes, Process{
+		Number: rc.num, Name: rc.proc,
+		NumberAt: ps.ref(r, ps.cols[colNumber]), NameAt: ps.ref(r, ps.cols[colProcess]),
+		At: Span{First: ps.ref(r, ps.cols[colNumber]), Last: ps.ref(r, ps.cols[colKind])},
+	})
+	ps.proc = &ps.reg.Processes[len(ps.reg.Processes)-1]
+	ps.tp = nil
+}
+
+// misplaced reports text standing in the № or process graph of a row that
+// is otherwise a continuation, and says where it probably belongs.
+func (ps *parser) misplaced(r, graph int, v string) {
+	at := ps.ref(r, ps.cols[graph])
+	where := "графу, к которой он относится"
+	switch {
+	case ps.proc != nil && Normalize(v) == Normalize(ps.proc.Name):
+		ps.reportFix(MisplacedText, at, "Удалите повтор.",
+			"Название процесса «%s» повторено в строке продолжения.", short(v))
+		return
+	case ps.idx.needs.lookup(v).Item != nil || ps.idx.starts[tokenKey(firstWord(v))]:
+		where = fmt.Sprintf("графу 4 «%s» (столбец %s)", ps.p.Columns[colNeeds].Caption, ColumnName(ps.cols[colNeeds]))
+	case ps.idx.touchpoints.lookup(v).Item != nil:
+		where = fmt.Sprintf("графу 3 «%s» (столбец %s)", ps.p.Columns[colTouchpoint].Caption, ColumnName(ps.cols[colTouchpoint]))
+	}
+	ps.reportFix(MisplacedText, at, fmt.Sprintf("Перенесите текст в %s.", where),
+		"Текст «%s» стоит в графе %d «%s», хотя строка продолжает предыдущий процесс.",
+		short(v), graph+1, ps.p.Columns[graph].Caption)
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// short trims long cell text for messages.
+func short(s string) string {
+	r := []rune(s)
+	if len(r) > 80 {
+		return string(r[:77]) + "…"
+	}
+	return s
+}
+
+func (ps *parser) extend(r int) {
+	ps.proc.At.Last = ps.ref(r, ps.cols[colKind])
+	if ps.tp != nil {
+		ps.tp.At.Last = ps.ref(r, ps.cols[colKind])
+	}
+}
+
+// finish drops blank rows at the end of the sheet: they are not inside the table.
+func (ps *parser) finish() { ps.blank = nil }

@@ -1,0 +1,115 @@
+package rules
+
+import "fmt"
+
+// readTouchpoints places the touchpoint, needs and kind cells of a row: a
+// touchpoint cell opens one touchpoint (or several, when a printed form ran
+// them together), an empty one continues the current touchpoint.
+func (ps *parser) readTouchpoints(rc rowCells) {
+	r := rc.row
+	ps.extend(r)
+	needs := ps.splitNeeds(rc.needs)
+	if rc.tp == "" {
+		if ps.tp == nil && (rc.needs != "" || rc.kind != "") {
+			ps.newTouchpoint(r, "", rc.kind) // touchpoint-required reports the empty cell
+			ps.addNeeds(r, needs)
+			return
+		}
+		if ps.tp != nil {
+			ps.continueKind(r, rc.kind)
+			ps.addNeeds(r, needs)
+		}
+		return
+	}
+	names := splitCell(rc.tp, ps.idx.touchpoints.phrases, nil)
+	kinds := splitCell(rc.kind, ps.idx.kindPhrases, nil)
+	if len(names) <= 1 {
+		ps.newTouchpoint(r, rc.tp, rc.kind)
+		ps.addNeeds(r, needs)
+		return
+	}
+	ps.reportFix(OneTouchpointPerRow, ps.ref(r, ps.cols[colTouchpoint]),
+		"Разнесите точки по отдельным строкам: одна точка взаимодействия — одна строка со своими потребностями и видом.",
+		"В одной ячейке записаны %d точки взаимодействия: %s.", len(names), quoteList(names))
+	groups := groupNeeds(needs, len(names))
+	for i, name := range names {
+		kind := ""
+		switch {
+		case len(kinds) == len(names):
+			kind = kinds[i]
+		case len(kinds) == 1:
+			kind = kinds[0]
+		}
+		ps.newTouchpoint(r, name, kind)
+		if i < len(groups) {
+			ps.addNeeds(r, groups[i])
+		}
+	}
+}
+
+func (ps *parser) newTouchpoint(r int, name, kind string) {
+	span := Span{First: ps.ref(r, ps.cols[colTouchpoint]), Last: ps.ref(r, ps.cols[colKind])}
+	ps.proc.Touchpoints = append(ps.proc.Touchpoints, Touchpoint{
+		Name: name, Kind: kind,
+		NameAt: ps.ref(r, ps.cols[colTouchpoint]), KindAt: ps.ref(r, ps.cols[colKind]), At: span,
+	})
+	ps.tp = &ps.proc.Touchpoints[len(ps.proc.Touchpoints)-1]
+}
+
+func (ps *parser) addNeeds(r int, needs []string) {
+	for _, n := range needs {
+		ps.tp.Needs = append(ps.tp.Needs, Need{Text: n, At: ps.ref(r, ps.cols[colNeeds])})
+	}
+}
+
+// continueKind handles a kind cell on a row that opens no touchpoint: it
+// fills a kind still missing, repeats the same kind harmlessly, or is
+// misplaced when it contradicts the touchpoint's own.
+func (ps *parser) continueKind(r int, kind string) {
+	switch {
+	case kind == "":
+	case ps.tp.Kind == "":
+		ps.tp.Kind, ps.tp.KindAt = kind, ps.ref(r, ps.cols[colKind])
+	case Normalize(kind) != Normalize(ps.tp.Kind):
+		ps.reportFix(MisplacedText, ps.ref(r, ps.cols[colKind]),
+			"Укажите вид один раз, в строке самой точки, или начните в этой строке новую точку.",
+			"Вид «%s» стоит в строке без точки взаимодействия, а у точки «%s» уже указан вид «%s».",
+			short(kind), short(ps.tp.Name), short(ps.tp.Kind))
+	}
+}
+
+func (ps *parser) splitNeeds(text string) []string {
+	if text == "" {
+		return nil
+	}
+	return splitCell(text, ps.idx.needs.phrases, ps.idx.starts)
+}
+
+// groupNeeds shares the needs of a cell that holds n touchpoints among them.
+// Printed forms list each touchpoint's needs in turn, so a need repeating
+// one already in the current group starts the next touchpoint's group.
+func groupNeeds(needs []string, n int) [][]string {
+	var groups [][]string
+	seen := map[string]bool{}
+	for _, need := range needs {
+		key := Normalize(need)
+		if len(groups) == 0 || (seen[key] && len(groups) < n) {
+			groups = append(groups, nil)
+			seen = map[string]bool{}
+		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], need)
+		seen[key] = true
+	}
+	return groups
+}
+
+func quoteList(items []string) string {
+	s := ""
+	for i, it := range items {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("«%s»", short(it))
+	}
+	return s
+}

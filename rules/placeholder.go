@@ -1,0 +1,37 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Placeholder: no template text left in the registry.
+var Placeholder = &Rule{
+	ID: "placeholder", Paragraph: "2.2.2", Severity: Error,
+	Doc: "Placeholders of the template form (\"[процесс 1]\", \"[точка 1]\", \"...\") left in the table mean the registry " +
+		"is incomplete (п. 2.2.2: the authorised person checks completeness).",
+	CheckCell: checkPlaceholder,
+}
+
+func checkPlaceholder(p *Pass, at Ref, raw string) {
+	if isPlaceholder(p.Profile, raw) {
+		p.Report(at, fmt.Sprintf("В ячейке остался текст шаблона «%s».", short(Clean(raw))),
+			"Замените его сведениями из Перечня или удалите строку.")
+	}
+}
+
+// isPlaceholder recognises template text: "[…]" or a profile placeholder.
+func isPlaceholder(pr *Profile, s string) bool {
+	c := Clean(s)
+	if strings.HasPrefix(c, "[") && strings.HasSuffix(c, "]") {
+		return true
+	}
+	n := Normalize(c)
+	for _, ph := range pr.Placeholder {
+		ph = Normalize(ph)
+		if ph != "" && (n == ph || strings.HasPrefix(n, ph) && strings.HasPrefix(ph, "[")) {
+			return true
+		}
+	}
+	return c == "..." || c == "…"
+}

@@ -1,0 +1,51 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Spacing: no stray, doubled or invisible spaces.
+var Spacing = &Rule{
+	ID: "spacing", Paragraph: "2.2.2", Severity: Notice,
+	Doc: "Leading or trailing spaces, doubled spaces, non-breaking and zero-width spaces make equal texts differ " +
+		"(duplicates slip through, published text looks ragged). Line breaks between items are fine.",
+	CheckCell: checkSpacing,
+}
+
+func checkSpacing(p *Pass, at Ref, raw string) {
+	var what []string
+	if strings.ContainsAny(raw, "\u00a0\u202f") {
+		what = append(what, "неразрывные пробелы")
+	}
+	if strings.ContainsAny(raw, "\u200b\u200c\u200d\ufeff\u00ad") {
+		what = append(what, "невидимые символы")
+	}
+	lines := strings.Split(raw, "\n")
+	edge, double := false, false
+	for _, l := range lines {
+		if strings.TrimSpace(l) != l {
+			edge = true
+		}
+		if strings.Contains(l, "  ") || strings.Contains(l, "\t") {
+			double = true
+		}
+	}
+	if edge || strings.TrimSpace(raw) != raw {
+		what = append(what, "пробелы в начале или в конце")
+	}
+	if double {
+		what = append(what, "двойные пробелы")
+	}
+	if len(what) == 0 {
+		return
+	}
+	cleaned := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if c := Clean(l); c != "" {
+			cleaned = append(cleaned, c)
+		}
+	}
+	p.Report(at, fmt.Sprintf("В тексте %s.", strings.Join(what, ", ")),
+		fmt.Sprintf("Замените текст на «%s».", short(strings.Join(cleaned, " / "))))
+}
