@@ -14,7 +14,7 @@ func checkDuplicateNeed(p *Pass) {
 		for _, t := range pr.Touchpoints {
 			first := map[string]Need{}
 			for _, n := range t.Needs {
-				key := Normalize(n.Text)
+				key := p.normalize(n.Text)
 				if f, dup := first[key]; dup {
 					p.Report(n.At,
 						fmt.Sprintf("Потребность «%s» уже указана для точки «%s» (строка %d).", short(n.Text), short(t.Name), f.At.Row+1),

@@ -12,7 +12,7 @@ var DuplicateProcess = &Rule{
 func checkDuplicateProcess(p *Pass) {
 	first := map[string]Process{}
 	for _, pr := range p.Registry.Processes {
-		key := Normalize(pr.Name)
+		key := p.normalize(pr.Name)
 		if key == "" {
 			continue
 		}

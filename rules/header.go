@@ -14,15 +14,13 @@ const (
 	colKind
 )
 
-// captionMatches reports whether a header cell names column spec c: short
-// keys ("№", "n") must equal the cell, longer ones may appear inside it.
-func captionMatches(cell string, c Column) bool {
-	n := Normalize(cell)
+// captionMatches reports whether a normalized header cell names column spec
+// i: short keys ("№", "n") must equal the cell, longer ones may appear inside.
+func captionMatches(n string, keys []string) bool {
 	if n == "" {
 		return false
 	}
-	for _, k := range c.Keys {
-		k = Normalize(k)
+	for _, k := range keys {
 		if utf8.RuneCountInString(k) <= 3 {
 			if n == k {
 				return true
@@ -36,17 +34,19 @@ func captionMatches(cell string, c Column) bool {
 
 // headerColumns finds, in one row, the column of each of the form's five
 // captions (-1 when absent) and how many were found.
-func headerColumns(g *Grid, row int, p *Profile) (cols [5]int, found int) {
+func headerColumns(g *Grid, row int, idx *vocabIndex) (cols [5]int, found int) {
 	for i := range cols {
 		cols[i] = -1
 	}
-	width := len(g.Cells[row])
-	for i, spec := range p.Columns {
-		for c := 0; c < width; c++ {
-			if used(cols, c) {
-				continue
-			}
-			if captionMatches(g.Value(row, c), spec) {
+	norm := make([]string, len(g.Cells[row]))
+	for c, cell := range g.Cells[row] {
+		if cell.Value != "" {
+			norm[c] = Normalize(cell.Value)
+		}
+	}
+	for i, keys := range idx.captionKeys {
+		for c, n := range norm {
+			if !used(cols, c) && captionMatches(n, keys) {
 				cols[i] = c
 				found++
 				break
@@ -69,21 +69,29 @@ func used(cols [5]int, c int) bool {
 // enough to tell the header (and its repetition at a page break) from data.
 // A row holding a process number or a template placeholder is data, even
 // when its text mentions the captions' words ("[процесс 1]").
-func isHeaderRow(g *Grid, row int, p *Profile) bool {
+func isHeaderRow(g *Grid, row int, idx *vocabIndex) bool {
+	nonEmpty := 0
 	for _, c := range g.Cells[row] {
-		v := Clean(c.Value)
+		if c.Value == "" {
+			continue
+		}
+		nonEmpty++
+		v := strings.TrimSpace(c.Value)
 		if IsProcessNumber(v) || strings.HasPrefix(v, "[") {
 			return false
 		}
 	}
-	_, found := headerColumns(g, row, p)
+	if nonEmpty < 3 {
+		return false
+	}
+	_, found := headerColumns(g, row, idx)
 	return found >= 3
 }
 
 // findHeader returns the first header row, or -1.
-func findHeader(g *Grid, p *Profile) int {
+func findHeader(g *Grid, idx *vocabIndex) int {
 	for r := range g.Cells {
-		if isHeaderRow(g, r, p) {
+		if isHeaderRow(g, r, idx) {
 			return r
 		}
 	}

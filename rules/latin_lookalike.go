@@ -15,6 +15,9 @@ var LatinLookalike = &Rule{
 }
 
 func checkLatinLookalike(p *Pass, at Ref, raw string) {
+	if !hasLatinLetter(raw) {
+		return
+	}
 	var bad, fixed []string
 	for _, w := range strings.Fields(foldSpaces(raw)) {
 		if !hasCyrillic(w) || !hasLatinLetter(w) {

@@ -13,7 +13,7 @@ var NeedFragment = &Rule{
 func checkNeedFragment(p *Pass) {
 	eachNeed(p.Registry, func(t *Touchpoint, i int) {
 		n := t.Needs[i]
-		if class, _ := classifyNeed(p.Profile, n.Text); class != needFragment {
+		if class, _ := classifyNeed(p, n.Text); class != needFragment {
 			return
 		}
 		fix := "Допишите потребность целиком в одной ячейке."

@@ -16,7 +16,7 @@ func checkNeedOther(p *Pass) {
 		if isPlaceholder(p.Profile, n.Text) {
 			return
 		}
-		if class, _ := classifyNeed(p.Profile, n.Text); class == needOther {
+		if class, _ := classifyNeed(p, n.Text); class == needOther {
 			p.Report(n.At,
 				fmt.Sprintf("«%s» нет среди потребностей п. 2.6.1–2.6.8: она учитывается как другая потребность (п. %s).", short(n.Text), p.Profile.needOther()),
 				"Если это одна из потребностей п. 2.6.1–2.6.8, запишите её формулировкой Порядка.")

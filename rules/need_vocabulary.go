@@ -13,7 +13,7 @@ var NeedVocabulary = &Rule{
 func checkNeedVocabulary(p *Pass) {
 	eachNeed(p.Registry, func(t *Touchpoint, i int) {
 		n := t.Needs[i]
-		class, item := classifyNeed(p.Profile, n.Text)
+		class, item := classifyNeed(p, n.Text)
 		switch class {
 		case needSynonym:
 			p.ReportWith(Notice, item.Paragraph, n.At,

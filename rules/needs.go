@@ -13,9 +13,22 @@ const (
 	needOther                     // another need (2.6.9)
 )
 
-// classifyNeed sorts one need; near is the suggested wording for synonyms
-// and typos.
-func classifyNeed(pr *Profile, text string) (needClass, *VocabItem) {
+// classifyNeed sorts one need, remembering the answer for the pass; the item
+// is the matched or suggested wording.
+func classifyNeed(p *Pass, text string) (needClass, *VocabItem) {
+	if p.memo != nil {
+		if r, ok := p.memo.needs[text]; ok {
+			return r.class, r.item
+		}
+	}
+	class, item := classifyNeedText(p.Profile, text)
+	if p.memo != nil {
+		p.memo.needs[text] = needResult{class, item}
+	}
+	return class, item
+}
+
+func classifyNeedText(pr *Profile, text string) (needClass, *VocabItem) {
 	idx := pr.idx()
 	m := idx.needs.lookup(text)
 	if m.Item == nil && isFragment(idx, text) {

@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // latinLookalikes maps Latin letters that look like Cyrillic ones to those
@@ -16,27 +17,83 @@ var latinLookalikes = map[rune]rune{
 
 // Normalize folds text for comparison: case, ё/е, every kind of space and line
 // break to one space, Latin look-alikes inside Cyrillic words, and trailing
-// punctuation of the whole text.
+// punctuation of the whole text. It is the linter's hot path: one pass, one
+// allocation.
 func Normalize(s string) string {
-	words := strings.Fields(foldSpaces(s))
-	for i, w := range words {
-		words[i] = normalizeWord(w)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isSpace(r) || isInvisible(r) {
+			i += size
+			continue
+		}
+		j, cyr := i, false
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if isSpace(r) {
+				break
+			}
+			cyr = cyr || isCyrillicRune(r)
+			j += size
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		writeFolded(&b, s[i:j], cyr)
+		i = j
 	}
-	return strings.Trim(strings.Join(words, " "), " .;:,")
+	return strings.Trim(b.String(), " .;:,")
 }
 
 // normalizeWord folds one whitespace-free token.
 func normalizeWord(w string) string {
-	if hasCyrillic(w) {
-		w = strings.Map(func(r rune) rune {
-			if c, ok := latinLookalikes[r]; ok {
-				return c
+	var b strings.Builder
+	b.Grow(len(w))
+	writeFolded(&b, w, hasCyrillic(w))
+	return b.String()
+}
+
+// writeFolded writes a word lower-cased with ё→е, invisible characters
+// dropped, and Latin look-alikes replaced when the word is Cyrillic.
+func writeFolded(b *strings.Builder, w string, cyr bool) {
+	for _, r := range w {
+		switch {
+		case isInvisible(r):
+			continue
+		case r < utf8.RuneSelf:
+			if cyr {
+				if c, ok := latinLookalikes[r]; ok {
+					r = c
+				}
 			}
-			return r
-		}, w)
+		}
+		switch {
+		case r >= 'A' && r <= 'Z':
+			r += 'a' - 'A'
+		case r >= 'А' && r <= 'Я':
+			r += 'а' - 'А'
+		case r == 'Ё' || r == 'ё':
+			r = 'е'
+		case r >= utf8.RuneSelf && !isCyrillicRune(r):
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
 	}
-	w = strings.ToLower(w)
-	return strings.ReplaceAll(w, "ё", "е")
+}
+
+func isCyrillicRune(r rune) bool { return r >= 0x400 && r <= 0x4ff }
+
+func isSpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\r', '\v', '\f', 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200a
+}
+
+func isInvisible(r rune) bool {
+	return r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad'
 }
 
 // foldSpaces turns non-breaking and other Unicode spaces into plain ones and
@@ -44,9 +101,9 @@ func normalizeWord(w string) string {
 func foldSpaces(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
-		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad':
+		case isInvisible(r):
 			return -1
-		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f':
+		case isSpace(r):
 			return ' '
 		}
 		return r
@@ -88,7 +145,32 @@ func startsLower(s string) bool {
 
 // Clean trims the text and folds inner runs of spaces and line breaks to one
 // space: the value a rule reasons about (hygiene rules look at the raw text).
-func Clean(s string) string { return strings.Join(strings.Fields(foldSpaces(s)), " ") }
+func Clean(s string) string {
+	if isClean(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(foldSpaces(s)), " ")
+}
+
+// isClean is the fast path of Clean: plain single spaces inside, none at the
+// ends, no line breaks or special spaces.
+func isClean(s string) bool {
+	prevSpace := true
+	for _, r := range s {
+		if r == ' ' {
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		}
+		if isSpace(r) || isInvisible(r) {
+			return false
+		}
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
+}
 
 // levenshtein is the edit distance between two strings, in runes.
 func levenshtein(a, b string) int {

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // OfflineSpelling: "Офлайн" is spelled with one "ф".
@@ -15,7 +16,7 @@ var OfflineSpelling = &Rule{
 var offlineRe = regexp.MustCompile(`([Оо])ффлайн`)
 
 func checkOfflineSpelling(p *Pass, at Ref, raw string) {
-	if !offlineRe.MatchString(raw) {
+	if !strings.Contains(raw, "ффлайн") || !offlineRe.MatchString(raw) {
 		return
 	}
 	fixed := offlineRe.ReplaceAllString(Clean(raw), "${1}флайн")

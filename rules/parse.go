@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -13,6 +12,7 @@ import (
 func Parse(g Grid, p *Profile) (*Registry, []Diagnostic) {
 	ps := &parser{g: &g, p: p, idx: p.idx(), reg: &Registry{Sheet: g.Sheet}}
 	ps.covered = coveredCells(g.Merges)
+	ps.cleanText, ps.splits, ps.headerRows = map[string]bool{}, map[string][]string{}, map[string]bool{}
 	for _, r := range All() {
 		if r.CheckCell != nil {
 			ps.cellRules = append(ps.cellRules, r)
@@ -35,7 +35,10 @@ type parser struct {
 	proc    *Process
 	tp      *Touchpoint
 	// cellRules are the text rules run on every cell of the table.
-	cellRules []*Rule
+	cellRules  []*Rule
+	cleanText  map[string]bool     // raw texts the cell rules found nothing in
+	splits     map[string][]string // needs cells already split
+	headerRows map[string]bool     // row texts already classified as header or not
 }
 
 func (ps *parser) ref(row, col int) Ref { return Ref{Sheet: ps.g.Sheet, Row: row, Col: col} }
@@ -57,7 +60,7 @@ func (ps *parser) value(row, col int) string {
 }
 
 func (ps *parser) run() {
-	h := findHeader(ps.g, ps.p)
+	h := findHeader(ps.g, ps.idx)
 	if h < 0 {
 		ps.report(FormHeader, ps.ref(0, 0),
 			"Не найдена строка заголовка формы (графы «%s»). Проверьте, что таблица оформлена по форме Порядка и что выбран нужный лист.",
@@ -71,7 +74,7 @@ func (ps *parser) run() {
 		start++
 	}
 	for r := start; r < len(ps.g.Cells); r++ {
-		if isHeaderRow(ps.g, r, ps.p) {
+		if ps.isHeaderRow(r) {
 			if isColumnNumberRow(ps.g, r+1, ps.cols) {
 				r++
 			}
@@ -80,6 +83,23 @@ func (ps *parser) run() {
 		ps.readRow(r)
 	}
 	ps.finish()
+}
+
+// isHeaderRow is isHeaderRow remembered by the row's text: continuation rows
+// repeat the same few texts thousands of times.
+func (ps *parser) isHeaderRow(r int) bool {
+	var key strings.Builder
+	for _, c := range ps.g.Cells[r] {
+		key.WriteString(c.Value)
+		key.WriteByte(0)
+	}
+	k := key.String()
+	if v, ok := ps.headerRows[k]; ok {
+		return v
+	}
+	v := isHeaderRow(ps.g, r, ps.idx)
+	ps.headerRows[k] = v
+	return v
 }
 
 // readTitle joins the non-empty rows above the header: the form's title block.
@@ -101,7 +121,7 @@ func (ps *parser) readTitle(h int) {
 
 // readHeader maps the form's graphs to sheet columns and checks the captions.
 func (ps *parser) readHeader(h int) {
-	found, _ := headerColumns(ps.g, h, ps.p)
+	found, _ := headerColumns(ps.g, h, ps.idx)
 	ps.cols = completeColumns(found)
 	ps.reg.Columns = ps.cols
 	ps.reg.HeaderAt = ps.ref(h, ps.cols[0])
@@ -121,11 +141,15 @@ func (ps *parser) readHeader(h int) {
 func (ps *parser) checkCells(r int) {
 	for _, c := range ps.cols {
 		raw := ps.g.Value(r, c)
-		if raw == "" || ps.covered[[2]int{r, c}] {
+		if raw == "" || ps.covered[[2]int{r, c}] || ps.cleanText[raw] {
 			continue
 		}
+		before := len(ps.diags)
 		for _, rule := range ps.cellRules {
 			rule.CheckCell(&Pass{Profile: ps.p, rule: rule, out: &ps.diags}, ps.ref(r, c), raw)
+		}
+		if len(ps.diags) == before {
+			ps.cleanText[raw] = true // registries repeat texts: check each once
 		}
 	}
 }
@@ -168,10 +192,20 @@ func coveredCells(ms []Range) map[[2]int]bool {
 	return out
 }
 
-var numberRe = regexp.MustCompile(`^\d{1,5}[.)]?$`)
-
-// IsProcessNumber accepts "1", "1." and "1)".
-func IsProcessNumber(s string) bool { return numberRe.MatchString(Clean(s)) }
+// IsProcessNumber accepts "1", "1." and "1)" (up to five digits).
+func IsProcessNumber(s string) bool {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "."), ")")
+	if s == "" || len(s) > 5 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // rowCells is one data row read through the column map.
 type rowCells struct {

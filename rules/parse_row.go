@@ -82,7 +82,12 @@ func (ps *parser) splitNeeds(text string) []string {
 	if text == "" {
 		return nil
 	}
-	return splitCell(text, ps.idx.needs.phrases, ps.idx.starts)
+	if parts, ok := ps.splits[text]; ok {
+		return parts
+	}
+	parts := splitCell(text, ps.idx.needs.phrases, ps.idx.starts)
+	ps.splits[text] = parts
+	return parts
 }
 
 // groupNeeds shares the needs of a cell that holds n touchpoints among them.

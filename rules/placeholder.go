@@ -20,18 +20,20 @@ func checkPlaceholder(p *Pass, at Ref, raw string) {
 	}
 }
 
-// isPlaceholder recognises template text: "[…]" or a profile placeholder.
+// isPlaceholder recognises template text: "[…]", "..." or a placeholder the
+// profile lists.
 func isPlaceholder(pr *Profile, s string) bool {
-	c := Clean(s)
-	if strings.HasPrefix(c, "[") && strings.HasSuffix(c, "]") {
+	c := strings.TrimSpace(s)
+	if c == "" {
+		return false
+	}
+	if strings.HasPrefix(c, "[") && strings.HasSuffix(c, "]") || c == "..." || c == "…" {
 		return true
 	}
-	n := Normalize(c)
 	for _, ph := range pr.Placeholder {
-		ph = Normalize(ph)
-		if ph != "" && (n == ph || strings.HasPrefix(n, ph) && strings.HasPrefix(ph, "[")) {
+		if strings.HasPrefix(c, ph) && strings.HasPrefix(ph, "[") {
 			return true
 		}
 	}
-	return c == "..." || c == "…"
+	return false
 }

@@ -76,6 +76,32 @@ type Pass struct {
 	Profile  *Profile
 	rule     *Rule
 	out      *[]Diagnostic
+	memo     *memo
+}
+
+// memo caches per-text work shared by the rules of one Check: registries
+// repeat the same needs thousands of times.
+type memo struct {
+	needs map[string]needResult
+	norm  map[string]string
+}
+
+// normalize is Normalize remembered for the pass.
+func (p *Pass) normalize(s string) string {
+	if p.memo == nil {
+		return Normalize(s)
+	}
+	if n, ok := p.memo.norm[s]; ok {
+		return n
+	}
+	n := Normalize(s)
+	p.memo.norm[s] = n
+	return n
+}
+
+type needResult struct {
+	class needClass
+	item  *VocabItem
 }
 
 // Report records a finding with the rule's severity and paragraph.
@@ -107,9 +133,10 @@ func (p *Profile) paragraph(r *Rule) string {
 // Check runs every rule of All with a Check on a parsed registry.
 func Check(reg *Registry, p *Profile) []Diagnostic {
 	var out []Diagnostic
+	m := &memo{needs: map[string]needResult{}, norm: map[string]string{}}
 	for _, r := range All() {
 		if r.Check != nil {
-			r.Check(&Pass{Registry: reg, Profile: p, rule: r, out: &out})
+			r.Check(&Pass{Registry: reg, Profile: p, rule: r, out: &out, memo: m})
 		}
 	}
 	return out

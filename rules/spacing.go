@@ -14,6 +14,9 @@ var Spacing = &Rule{
 }
 
 func checkSpacing(p *Pass, at Ref, raw string) {
+	if linesClean(raw) {
+		return
+	}
 	var what []string
 	if strings.ContainsAny(raw, "\u00a0\u202f") {
 		what = append(what, "неразрывные пробелы")
@@ -48,4 +51,14 @@ func checkSpacing(p *Pass, at Ref, raw string) {
 	}
 	p.Report(at, fmt.Sprintf("В тексте %s.", strings.Join(what, ", ")),
 		fmt.Sprintf("Замените текст на «%s».", short(strings.Join(cleaned, " / "))))
+}
+
+// linesClean is the fast path: every line is clean text.
+func linesClean(raw string) bool {
+	for _, l := range strings.Split(raw, "\n") {
+		if l == "" || !isClean(l) {
+			return false
+		}
+	}
+	return true
 }

@@ -41,6 +41,7 @@ type vocabIndex struct {
 	kinds       map[string]kindMatch
 	kindPhrases phraseSet
 	starts      map[string]bool
+	captionKeys [][]string // normalized keys of each form column
 }
 
 type kindMatch struct {
@@ -64,6 +65,13 @@ func buildIndex(p *Profile) *vocabIndex {
 			idx.kinds[Normalize(v)] = kindMatch{Kind: k, Variant: true}
 			idx.kindPhrases.add(phrase{words: tokens(v)})
 		}
+	}
+	for _, c := range p.Columns {
+		var keys []string
+		for _, k := range c.Keys {
+			keys = append(keys, Normalize(k))
+		}
+		idx.captionKeys = append(idx.captionKeys, keys)
 	}
 	for _, w := range p.NeedStarts {
 		idx.starts[Normalize(w)] = true
