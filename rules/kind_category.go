@@ -12,17 +12,15 @@ var KindCategory = &Rule{
 
 func checkKindCategory(p *Pass) {
 	v := p.Profile.idx().touchpoints
-	for _, pr := range p.Registry.Processes {
-		for _, t := range pr.Touchpoints {
-			m := v.lookup(t.Name)
-			k, ok := kindOf(p.Profile, t.Kind)
-			if m.Item == nil || !ok || k.ID == m.Item.Kind {
-				continue
-			}
-			want, _ := p.Profile.KindByID(m.Item.Kind)
-			p.ReportWith(Error, m.Item.Paragraph, t.KindAt,
-				fmt.Sprintf("Точка «%s» по п. %s — «%s», а указан вид «%s».", short(t.Name), m.Item.Paragraph, want.Label, short(t.Kind)),
-				fmt.Sprintf("Исправьте вид на «%s».", want.Label))
+	eachTouchpoint(p.Registry, func(_ *Process, t *Touchpoint) {
+		m := v.lookup(t.Name)
+		k, ok := kindOf(p.Profile, t.Kind)
+		if m.Item == nil || !ok || k.ID == m.Item.Kind {
+			return
 		}
-	}
+		want, _ := p.Profile.KindByID(m.Item.Kind)
+		p.ReportWith(Error, m.Item.Paragraph, t.KindAt,
+			fmt.Sprintf("Точка «%s» по п. %s — «%s», а указан вид «%s».", short(t.Name), m.Item.Paragraph, want.Label, short(t.Kind)),
+			fmt.Sprintf("Исправьте вид на «%s».", want.Label))
+	})
 }

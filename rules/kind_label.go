@@ -12,21 +12,23 @@ var KindLabel = &Rule{
 
 func checkKindLabel(p *Pass) {
 	kinds := p.Profile.idx().kinds
-	for _, pr := range p.Registry.Processes {
-		for _, t := range pr.Touchpoints {
-			if t.Kind == "" || isPlaceholder(p.Profile, t.Kind) {
-				continue
-			}
-			if _, ok := kinds[Normalize(t.Kind)]; ok {
-				continue
-			}
-			fix := fmt.Sprintf("Впишите «%s».", joinLabels(p.Profile))
-			if k, ok := expectedKind(p.Profile, t.Name); ok {
-				fix = fmt.Sprintf("Впишите «%s».", k.Label)
-			}
-			p.Report(t.KindAt, fmt.Sprintf("«%s» — не вид точки взаимодействия.", short(t.Kind)), fix)
+	eachTouchpoint(p.Registry, func(_ *Process, t *Touchpoint) {
+		if t.Kind == "" || isPlaceholder(p.Profile, t.Kind) {
+			return
 		}
+		if _, ok := kinds[p.normalize(t.Kind)]; !ok {
+			p.Report(t.KindAt, fmt.Sprintf("«%s» — не вид точки взаимодействия.", short(t.Kind)), kindFix(p.Profile, t.Name))
+		}
+	})
+}
+
+// kindFix suggests the kind the vocabulary gives for a touchpoint, or lists
+// the labels.
+func kindFix(pr *Profile, name string) string {
+	if k, ok := expectedKind(pr, name); ok {
+		return fmt.Sprintf("Впишите «%s».", k.Label)
 	}
+	return fmt.Sprintf("Впишите «%s».", joinLabels(pr))
 }
 
 // kindOf resolves a kind label (or variant) to its kind.

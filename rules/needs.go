@@ -58,12 +58,19 @@ func isFragment(idx *vocabIndex, text string) bool {
 
 // eachNeed calls fn for every need with its neighbours in the touchpoint.
 func eachNeed(reg *Registry, fn func(t *Touchpoint, i int)) {
+	eachTouchpoint(reg, func(_ *Process, t *Touchpoint) {
+		for i := range t.Needs {
+			fn(t, i)
+		}
+	})
+}
+
+// eachTouchpoint calls fn for every touchpoint with its process.
+func eachTouchpoint(reg *Registry, fn func(pr *Process, t *Touchpoint)) {
 	for pi := range reg.Processes {
-		for ti := range reg.Processes[pi].Touchpoints {
-			t := &reg.Processes[pi].Touchpoints[ti]
-			for i := range t.Needs {
-				fn(t, i)
-			}
+		pr := &reg.Processes[pi]
+		for ti := range pr.Touchpoints {
+			fn(pr, &pr.Touchpoints[ti])
 		}
 	}
 }

@@ -51,15 +51,13 @@ var NeedRequired = &Rule{
 
 func checkNeedRequired(p *Pass) {
 	col := p.Registry.Columns[colNeeds]
-	for _, pr := range p.Registry.Processes {
-		for _, t := range pr.Touchpoints {
-			if len(t.Needs) == 0 && t.Name != "" {
-				at := Ref{Sheet: t.NameAt.Sheet, Row: t.NameAt.Row, Col: col}
-				p.Report(at, fmt.Sprintf("Для точки «%s» не указаны удовлетворяемые потребности клиента.", short(t.Name)),
-					"Впишите в графу 4 потребности из п. 2.6.1–2.6.9, по одной в строке.")
-			}
+	eachTouchpoint(p.Registry, func(_ *Process, t *Touchpoint) {
+		if len(t.Needs) == 0 && t.Name != "" {
+			at := Ref{Sheet: t.NameAt.Sheet, Row: t.NameAt.Row, Col: col}
+			p.Report(at, fmt.Sprintf("Для точки «%s» не указаны удовлетворяемые потребности клиента.", short(t.Name)),
+				"Впишите в графу 4 потребности из п. 2.6.1–2.6.9, по одной в строке.")
 		}
-	}
+	})
 }
 
 // KindRequired: every touchpoint has a kind.
@@ -71,18 +69,11 @@ var KindRequired = &Rule{
 }
 
 func checkKindRequired(p *Pass) {
-	for _, pr := range p.Registry.Processes {
-		for _, t := range pr.Touchpoints {
-			if t.Kind != "" || t.Name == "" {
-				continue
-			}
-			fix := fmt.Sprintf("Впишите «%s».", joinLabels(p.Profile))
-			if k, ok := expectedKind(p.Profile, t.Name); ok {
-				fix = fmt.Sprintf("Впишите «%s».", k.Label)
-			}
-			p.Report(t.KindAt, fmt.Sprintf("Не указан вид точки «%s».", short(t.Name)), fix)
+	eachTouchpoint(p.Registry, func(_ *Process, t *Touchpoint) {
+		if t.Kind == "" && t.Name != "" {
+			p.Report(t.KindAt, fmt.Sprintf("Не указан вид точки «%s».", short(t.Name)), kindFix(p.Profile, t.Name))
 		}
-	}
+	})
 }
 
 func joinLabels(pr *Profile) string {
