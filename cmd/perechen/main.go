@@ -39,7 +39,8 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		// one line per subcommand, each implemented in its own file
+		"lint":  {"проверить Перечень (XLSX) по Порядку", runLint},
+		"rules": {"перечислить правила проверки и пункты Порядка", runRules},
 	}
 }
 

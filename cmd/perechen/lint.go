@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/perechen-oiv/perechen/rules"
+	"github.com/perechen-oiv/perechen/sync"
+)
+
+// maxInput caps what lint reads from a file or stdin before excelize sees it.
+const maxInput = 50 << 20
+
+// lintOptions are the flags of `perechen lint`.
+type lintOptions struct {
+	profile string
+	format  string
+	sheet   string
+	failOn  string
+	sample  bool
+}
+
+func runLint(_ context.Context, e env, args []string) int {
+	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var o lintOptions
+	fs.StringVar(&o.profile, "profile", rules.DefaultProfile, "профиль Порядка: "+strings.Join(rules.ProfileNames(), ", ")+" или путь к файлу YAML")
+	fs.StringVar(&o.format, "format", "text", "формат вывода: text или json")
+	fs.StringVar(&o.sheet, "sheet", "", "лист книги (по умолчанию первый)")
+	fs.StringVar(&o.failOn, "fail-on", "error", "код выхода 1 при замечаниях этого уровня и выше: error, warning или notice")
+	fs.BoolVar(&o.sample, "sample", false, "проверить встроенный образец Перечня вместо файла")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Использование: perechen lint [флаги] ФАЙЛ.xlsx   (или - для стандартного ввода)")
+		fmt.Fprintln(e.stderr, "\nПроверяет Перечень точек взаимодействия по Порядку. Код выхода: 0 — ошибок нет,")
+		fmt.Fprintln(e.stderr, "1 — есть замечания уровня --fail-on, 2 — файл или параметры непригодны.\n\nФлаги:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	failOn, err := rules.ParseSeverity(o.failOn)
+	if err != nil || (o.format != "text" && o.format != "json") {
+		fmt.Fprintln(e.stderr, "perechen lint: --fail-on принимает error, warning или notice; --format — text или json")
+		return exitUsage
+	}
+	profile, err := rules.LoadProfile(o.profile)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "perechen lint:", err)
+		return exitUsage
+	}
+	name, grid, err := lintInput(e, fs.Args(), o)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "perechen lint:", err)
+		return exitUsage
+	}
+	reg, diags := rules.Lint(grid, profile)
+	if !reg.HasHeader() {
+		fmt.Fprintf(e.stderr, "perechen lint: %s: %s\n", name, diags[0].Message)
+		return exitUsage
+	}
+	if err := writeLint(e.stdout, o.format, name, profile.Name, diags); err != nil {
+		fmt.Fprintln(e.stderr, "perechen lint:", err)
+		return exitUsage
+	}
+	return exitCode(diags, failOn)
+}
+
+// lintInput reads the one file argument (or stdin for "-", or the sample).
+func lintInput(e env, args []string, o lintOptions) (string, rules.Grid, error) {
+	if o.sample {
+		return "образец", rules.SampleGrid(), nil
+	}
+	if len(args) != 1 {
+		return "", rules.Grid{}, errors.New("укажите один файл XLSX (или - для стандартного ввода); справка: perechen lint --help")
+	}
+	name := args[0]
+	var r io.Reader
+	if name == "-" {
+		name, r = "стандартный ввод", e.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return "", rules.Grid{}, fmt.Errorf("не удалось открыть файл: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		return "", rules.Grid{}, fmt.Errorf("%s: не удалось прочитать: %w", name, err)
+	}
+	if len(data) > maxInput {
+		return "", rules.Grid{}, fmt.Errorf("%s: файл больше %d МиБ — это не похоже на Перечень", name, maxInput>>20)
+	}
+	g, err := sync.ReadXLSX(bytes.NewReader(data), int64(len(data)), o.sheet)
+	if err != nil {
+		return "", rules.Grid{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return name, g, nil
+}
+
+// lintReport is the JSON contract of `perechen lint --format json`.
+type lintReport struct {
+	Source      string             `json:"source"`
+	Profile     string             `json:"profile"`
+	Diagnostics []rules.Diagnostic `json:"diagnostics"`
+	Summary     rules.Summary      `json:"summary"`
+}
+
+func writeLint(w io.Writer, format, source, profile string, diags []rules.Diagnostic) error {
+	sum := rules.Summarize(diags)
+	if format == "json" {
+		if diags == nil {
+			diags = []rules.Diagnostic{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(lintReport{Source: source, Profile: profile, Diagnostics: diags, Summary: sum})
+	}
+	for _, d := range diags {
+		if _, err := fmt.Fprintln(w, d.Text()); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(w, "%s: ошибок — %d, предупреждений — %d, замечаний — %d\n", source, sum.Errors, sum.Warnings, sum.Notices)
+	return err
+}
+
+// exitCode is 1 when any finding is at least as severe as failOn.
+func exitCode(diags []rules.Diagnostic, failOn rules.Severity) int {
+	for _, d := range diags {
+		if d.Severity <= failOn {
+			return exitFindings
+		}
+	}
+	return exitOK
+}

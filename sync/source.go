@@ -1,0 +1,35 @@
+package sync
+
+import (
+	"context"
+
+	"github.com/perechen-oiv/perechen/rules"
+)
+
+// Source is where one registry lives. Fetch reads the whole table sheet in
+// one request; WriteNotes applies only the note changes planned from the
+// snapshot it was given (and may refuse when the sheet moved since).
+type Source interface {
+	Fetch(ctx context.Context) (*Snapshot, error)
+	WriteNotes(ctx context.Context, snap *Snapshot, changes []NoteChange) error
+	// Link is a URL (or path) that opens the cell for a person, "" if none.
+	Link(ref rules.Ref) string
+	// String names the source in logs; it never contains credentials.
+	String() string
+}
+
+// Snapshot is one read of a source.
+type Snapshot struct {
+	Grid rules.Grid
+	// Hash is a content hash of the grid (values, notes, merges) so the
+	// daemon can skip an unchanged cycle.
+	Hash string
+}
+
+// NoteChange replaces the note of one cell: Old is what the snapshot held,
+// New is the full new note ("" deletes the note).
+type NoteChange struct {
+	Ref rules.Ref
+	Old string
+	New string
+}
