@@ -104,7 +104,7 @@ func gridFromFile(f *excelize.File, sheet string) (g rules.Grid, err error) {
 func readValues(f *excelize.File, sheet string) ([][]rules.Cell, error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, fmt.Errorf("лист %q не читается: %v", sheet, err)
+		return nil, fmt.Errorf("лист %q повреждён и не читается: %v", sheet, err)
 	}
 	defer rows.Close()
 	var cells [][]rules.Cell
@@ -114,7 +114,7 @@ func readValues(f *excelize.File, sheet string) ([][]rules.Cell, error) {
 		}
 		cols, err := rows.Columns()
 		if err != nil {
-			return nil, fmt.Errorf("лист %q не читается: %v", sheet, err)
+			return nil, fmt.Errorf("лист %q повреждён и не читается: %v", sheet, err)
 		}
 		if len(cols) > MaxCols {
 			cols = cols[:MaxCols]
@@ -131,7 +131,7 @@ func readValues(f *excelize.File, sheet string) ([][]rules.Cell, error) {
 func readMerges(f *excelize.File, sheet string) ([]rules.Range, error) {
 	mcs, err := f.GetMergeCells(sheet, true)
 	if err != nil {
-		return nil, fmt.Errorf("объединённые ячейки листа %q не читаются: %v", sheet, err)
+		return nil, fmt.Errorf("файл повреждён: объединённые ячейки листа %q не читаются: %v", sheet, err)
 	}
 	var out []rules.Range
 	for _, m := range mcs {
@@ -148,7 +148,7 @@ func readMerges(f *excelize.File, sheet string) ([]rules.Range, error) {
 func readComments(f *excelize.File, sheet string, g *rules.Grid) error {
 	comments, err := f.GetComments(sheet)
 	if err != nil {
-		return fmt.Errorf("примечания листа %q не читаются: %v", sheet, err)
+		return fmt.Errorf("файл повреждён: примечания листа %q не читаются: %v", sheet, err)
 	}
 	for _, c := range comments {
 		col, row, err := excelize.CellNameToCoordinates(c.Cell)
