@@ -150,13 +150,14 @@ func (c *Calendar) working(d date, wd time.Weekday) bool { return c.days[d].Kind
 // shorter.
 func (c *Calendar) IsShortDay(t time.Time) bool { return c.days[dateOf(t)].Kind == Short }
 
-// AddWorkingDays returns the n-th working day after t, at midnight in t's
-// location. Day t itself is not counted, as a period "within N working days
-// from the day of the change" starts on the next day (ГК РФ, ст. 191): the
-// 1st working day after Friday 2025-04-25 is Monday 2025-04-28. n ≤ 0
-// returns t's date unchanged.
+// AddWorkingDays returns the n-th working day after t, at t's clock time
+// (like time.AddDate). Day t itself is not counted, as a period "within N
+// working days from the day of the change" starts on the next day (ГК РФ,
+// ст. 191): the 1st working day after Friday 2025-04-25 is Monday
+// 2025-04-28. A deadline lasts to the end of the returned day (see
+// history.Pending). n ≤ 0 returns t unchanged.
 func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
-	day := dateOf(t).time(t.Location())
+	day := t
 	for n > 0 {
 		// Far outside the data every week has five working days: skip whole
 		// weeks so that a huge n cannot stall the caller.

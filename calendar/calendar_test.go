@@ -142,13 +142,18 @@ func TestAddWorkingDays(t *testing.T) {
 			t.Errorf("AddWorkingDays(%s, %d) = %s, want %s", tc.from, tc.n, got.Format("2006-01-02"), tc.want)
 		}
 		if got.Location().String() != "MSK" || got.Hour() != 0 {
-			t.Errorf("AddWorkingDays(%s, %d) = %v: want midnight in the caller's zone", tc.from, tc.n, got)
+			t.Errorf("AddWorkingDays(%s, %d) = %v: want the caller's clock time and zone", tc.from, tc.n, got)
 		}
 		if tc.n > 0 {
 			if back := c.WorkingDaysBetween(day(tc.from), got); back != tc.n {
 				t.Errorf("WorkingDaysBetween(%s, %s) = %d, want %d", tc.from, tc.want, back, tc.n)
 			}
 		}
+	}
+	// The clock time is kept.
+	evening := day("2025-04-25").Add(19*time.Hour + 30*time.Minute)
+	if got := c.AddWorkingDays(evening, 1); got.Format("2006-01-02 15:04 MST") != "2025-04-28 19:30 MSK" {
+		t.Errorf("AddWorkingDays(Friday 19:30, 1) = %v", got)
 	}
 	// A huge n finishes (weeks are skipped outside the data) and stays exact.
 	start := day("2030-01-07") // Monday

@@ -159,8 +159,8 @@ func (p *Pending) earliest() (time.Time, bool) {
 
 // deadline is the last nanosecond of the N-th working day after first.
 func (p *Pending) deadline(first time.Time) time.Time {
-	day := p.cal.AddWorkingDays(first, p.days)
-	return day.AddDate(0, 0, 1).Add(-time.Nanosecond)
+	y, m, d := p.cal.AddWorkingDays(first, p.days).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, first.Location()).Add(-time.Nanosecond)
 }
 
 // Status reports the tracker at now: warn when warnDays working days or

@@ -80,7 +80,7 @@ func (t *DirTarget) Path() string { return t.path }
 // is complete). If only pruning fails, the files are published and the
 // error says so.
 func (t *DirTarget) Publish(ctx context.Context, v Version, files []File) error {
-	if err := checkFiles(files); err != nil {
+	if err := checkDirFiles(files); err != nil {
 		return fmt.Errorf("папка публикации %s: %w", t.path, err)
 	}
 	if v.Number < 1 || v.Time.IsZero() {
@@ -109,29 +109,29 @@ func (t *DirTarget) Publish(ctx context.Context, v Version, files []File) error 
 	return nil
 }
 
-type write struct {
+type dirWrite struct {
 	name string
 	data []byte
 }
 
 // writeOrder lists what to write: for each document its versioned copy and
 // then the document; index.html last.
-func writeOrder(files []File, v Version) []write {
-	var out []write
-	var index []write
+func writeOrder(files []File, v Version) []dirWrite {
+	var out []dirWrite
+	var index []dirWrite
 	for _, f := range files {
 		if f.Name == IndexFile {
-			index = append(index, write{f.Name, f.Data})
+			index = append(index, dirWrite{f.Name, f.Data})
 			continue
 		}
-		out = append(out, write{VersionedName(f.Name, v), f.Data}, write{f.Name, f.Data})
+		out = append(out, dirWrite{VersionedName(f.Name, v), f.Data}, dirWrite{f.Name, f.Data})
 	}
 	return append(out, index...)
 }
 
-// checkFiles rejects names that are not plain file names, so nothing is
+// checkDirFiles rejects names that are not plain file names, so nothing is
 // written outside the folder or over a temp file.
-func checkFiles(files []File) error {
+func checkDirFiles(files []File) error {
 	if len(files) == 0 {
 		return errors.New("нет файлов для публикации / no files to publish")
 	}

@@ -23,7 +23,7 @@ import (
 // and a shorter run checks the real disk of t.TempDir() as well.
 var (
 	readerPublishes     = flag.Int("reader-publishes", 1000, "publishes in the tmpfs run of the reader test")
-	readerDiskPublishes = flag.Int("reader-disk-publishes", 100, "publishes in the on-disk run of the reader test")
+	readerDiskPublishes = flag.Int("reader-disk-publishes", 50, "publishes in the on-disk run of the reader test")
 )
 
 // checkedContent is a file body that proves its own integrity: a header
