@@ -88,7 +88,13 @@ type differ struct {
 	out     []Change
 }
 
-func (d *differ) add(c Change) { d.out = append(d.out, c) }
+// add records a change with its texts cleaned (line breaks and runs of
+// spaces folded), so the log and the site show one line per change.
+func (d *differ) add(c Change) {
+	c.Process, c.Touchpoint = rules.Clean(c.Process), rules.Clean(c.Touchpoint)
+	c.Before, c.After = rules.Clean(c.Before), rules.Clean(c.After)
+	d.out = append(d.out, c)
+}
 
 func (d *differ) touchpoints(process string, old, new []rules.Touchpoint) {
 	byKey := map[string][]int{}
