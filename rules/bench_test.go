@@ -37,8 +37,8 @@ func TestSyntheticGridIsClean(t *testing.T) {
 // 100,000 rows at most 12× the 10,000-row time (best of three each, so a
 // busy machine does not fail it).
 func TestLintLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
+	if testing.Short() || raceEnabled {
+		t.Skip("timing test: needs -race off and a quiet machine (make bench runs it)")
 	}
 	p := mustProfile(t, "oiv")
 	best := func(rows int) time.Duration {
