@@ -456,7 +456,13 @@ func TestBrowser(t *testing.T) {
 			if vs := p.axe(string(axeSrc)); len(vs) > 0 {
 				t.Errorf("axe-core at 320px: %d violations:\n%s", len(vs), formatViolations(vs))
 			}
-			small := p.screenshot()
+			_ = p.screenshot()
+			// For docs/: the first screen of a 320 × 900 phone.
+			p.viewport(320, 900, true)
+			res0 := p.call("Page.captureScreenshot", map[string]any{"format": "png"})
+			var top struct{ Data string }
+			_ = json.Unmarshal(res0, &top)
+			small, _ := base64.StdEncoding.DecodeString(top.Data)
 
 			// Print: A4 landscape from @page, more than one page for the sample.
 			p.viewport(1280, 900, false)
