@@ -60,6 +60,10 @@ type HTMLView struct {
 	Columns      [5]HTMLColumn // graphs 1–5
 	Processes    []HTMLProcess // one <tbody> each
 	Counts       HTMLCounts
+	// Table is the complete <table class="perechen">, already escaped; the
+	// partial "perechen-table" writes it. A template that wants its own
+	// table markup ranges over Processes instead.
+	Table template.HTML
 }
 
 // HTMLColumn is one graph of the form.
@@ -199,6 +203,7 @@ func newHTMLView(reg *rules.Registry, meta Meta, fragment bool) HTMLView {
 			Kind:           row.Kind,
 		})
 	}
+	v.Table = tableHTML(&v)
 	return v
 }
 

@@ -651,3 +651,33 @@ func TestBuildRowsEdgeCases(t *testing.T) {
 		t.Errorf("html rows %q", got)
 	}
 }
+
+// TestTableMatchesTemplate: the hand-written table (html_table.go) is
+// byte-for-byte what the reference html/template in testdata produces, so
+// its escaping is html/template's (up to '+', which html/template also
+// writes as &#43;).
+func TestTableMatchesTemplate(t *testing.T) {
+	ref := template.Must(template.ParseFiles(filepath.Join("testdata", "table.html.tmpl")))
+	reg, p := lintGrid(t, hostileGrid(), "oiv")
+	cases := append(fixtures(t), fixture{"hostile", reg, Meta{Profile: p, Organisation: xssPayloads[1]}},
+		fixture{"edge", &rules.Registry{Processes: []rules.Process{{Number: "1", Name: "без точек"},
+			{Number: "2", Name: "x", Touchpoints: []rules.Touchpoint{{Name: "СЭД"}}}}}, Meta{}})
+	for _, f := range cases {
+		for _, fragment := range []bool{false, true} {
+			v := newHTMLView(f.reg, f.meta, fragment)
+			var want bytes.Buffer
+			if err := ref.ExecuteTemplate(&want, "perechen-table-reference", v); err != nil {
+				t.Fatal(err)
+			}
+			w := strings.ReplaceAll(want.String(), "&#43;", "+")
+			if got := string(v.Table); got != w {
+				i := 0
+				for i < len(got) && i < len(w) && got[i] == w[i] {
+					i++
+				}
+				t.Errorf("%s fragment=%v: table differs from the template at byte %d:\n got %.120q\nwant %.120q",
+					f.name, fragment, i, got[max(0, i-40):], w[max(0, i-40):])
+			}
+		}
+	}
+}
