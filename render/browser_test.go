@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/perechen-oiv/perechen/rules"
 )
 
 // The browser test loads the HTML in real headless Chromium, driven over the
@@ -504,6 +506,43 @@ func TestBrowser(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("print", func(t *testing.T) {
+		pdftotext, err := exec.LookPath("pdftotext")
+		if err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatal("print check needs pdftotext (apt-get install -y poppler-utils)")
+			}
+			t.Skip("print check needs pdftotext (apt-get install -y poppler-utils)")
+		}
+		prof := mustProfile(t, "oiv")
+		reg, _ := rules.Lint(rules.SyntheticGrid(300), prof)
+		p := b.newPage(ctx, t)
+		p.navigate("file://" + writeTemp(t, "big.html", renderBytes(t, NewHTML(HTMLOptions{}), reg, Meta{Profile: prof})))
+		res := p.call("Page.printToPDF", map[string]any{"preferCSSPageSize": true})
+		var pdf struct{ Data string }
+		_ = json.Unmarshal(res, &pdf)
+		raw, _ := base64.StdEncoding.DecodeString(pdf.Data)
+		checkLandscapeA4(t, raw)
+		path := writeTemp(t, "big.pdf", raw)
+		text, err := exec.CommandContext(ctx, pdftotext, "-layout", path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		pages := strings.Split(strings.TrimRight(string(text), "\f"), "\f")
+		if len(pages) < 3 {
+			t.Fatalf("300 rows printed on %d pages", len(pages))
+		}
+		for i, pg := range pages {
+			// The header row repeats on every printed page.
+			if !strings.Contains(pg, "Точка взаимодействия") || !strings.Contains(pg, "Удовлетворяемые потребности") {
+				t.Errorf("printed page %d of %d has no table header", i+1, len(pages))
+			}
+		}
+		if !strings.Contains(pages[len(pages)-1], "Процесс взаимодействия номер 38") {
+			t.Errorf("last process missing from the print")
+		}
+	})
 
 	t.Run("xss", func(t *testing.T) {
 		reg, prof := lintGrid(t, hostileGrid(), "oiv")
