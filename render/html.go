@@ -38,7 +38,8 @@ type HTMLOptions struct {
 	Fragment bool
 	// Template replaces the page: it is executed with an HTMLView. The
 	// partials "perechen-table" and "perechen-style" are added to a clone of
-	// it unless it defines them. Fragment is ignored when Template is set.
+	// it unless it defines them. With a Template, Fragment only sets
+	// HTMLView.Fragment (and so the caption).
 	Template *template.Template
 }
 
