@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"html/template"
 	"os"
 	"path/filepath"
@@ -677,6 +678,32 @@ func TestTableMatchesTemplate(t *testing.T) {
 				}
 				t.Errorf("%s fragment=%v: table differs from the template at byte %d:\n got %.120q\nwant %.120q",
 					f.name, fragment, i, got[max(0, i-40):], w[max(0, i-40):])
+			}
+		}
+	}
+}
+
+// TestConcurrentRender: one writer serves concurrent renders (the daemon
+// shares them) with identical output; -race checks for shared state.
+func TestConcurrentRender(t *testing.T) {
+	f := fixtures(t)[0]
+	user := template.Must(template.New("u").Parse(`{{template "perechen-table" .}}`))
+	for _, r := range []Renderer{NewHTML(HTMLOptions{}), NewHTML(HTMLOptions{Template: user}), NewCSV(CSVOptions{}), NewJSON()} {
+		want := renderBytes(t, r, f.reg, f.meta)
+		errs := make(chan error, 8)
+		for range 8 {
+			go func() {
+				var b bytes.Buffer
+				err := r.Render(&b, f.reg, f.meta)
+				if err == nil && !bytes.Equal(b.Bytes(), want) {
+					err = fmt.Errorf("%s: concurrent output differs", r.Format())
+				}
+				errs <- err
+			}()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Error(err)
 			}
 		}
 	}
