@@ -1,22 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/perechen-oiv/perechen/rules"
-	"github.com/perechen-oiv/perechen/sync"
 )
-
-// maxInput caps what lint reads from a file or stdin before excelize sees it.
-const maxInput = 50 << 20
 
 // lintOptions are the flags of `perechen lint`.
 type lintOptions struct {
@@ -77,36 +71,8 @@ func runLint(_ context.Context, e env, args []string) int {
 
 // lintInput reads the one file argument (or stdin for "-", or the sample).
 func lintInput(e env, args []string, o lintOptions) (string, rules.Grid, error) {
-	if o.sample {
-		return "образец", rules.SampleGrid(), nil
-	}
-	if len(args) != 1 {
-		return "", rules.Grid{}, errors.New("укажите один файл XLSX (или - для стандартного ввода); справка: perechen lint --help")
-	}
-	name := args[0]
-	var r io.Reader
-	if name == "-" {
-		name, r = "стандартный ввод", e.stdin
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return "", rules.Grid{}, fmt.Errorf("не удалось открыть файл: %w", err)
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
-	if err != nil {
-		return "", rules.Grid{}, fmt.Errorf("%s: не удалось прочитать: %w", name, err)
-	}
-	if len(data) > maxInput {
-		return "", rules.Grid{}, fmt.Errorf("%s: файл больше %d МиБ — это не похоже на Перечень", name, maxInput>>20)
-	}
-	g, err := sync.ReadXLSX(bytes.NewReader(data), int64(len(data)), o.sheet)
-	if err != nil {
-		return "", rules.Grid{}, fmt.Errorf("%s: %w", name, err)
-	}
-	return name, g, nil
+	in, err := readInput(e, "lint", args, o.sheet, o.sample)
+	return in.name, in.grid, err
 }
 
 // lintReport is the JSON contract of `perechen lint --format json`.

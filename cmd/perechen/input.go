@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/perechen-oiv/perechen/rules"
+	"github.com/perechen-oiv/perechen/sync"
+)
+
+// maxInput caps what a command reads from a file or stdin before excelize sees it.
+const maxInput = 50 << 20
+
+// input is a registry grid read from a file, stdin or the embedded sample.
+type input struct {
+	name    string // for messages: the path, "стандартный ввод" or "образец"
+	grid    rules.Grid
+	modTime time.Time // the file's modification time; zero for stdin and the sample
+	file    bool      // read from a named file
+}
+
+// readInput reads the one file argument of a command (or stdin for "-", or
+// the embedded sample) into a grid; cmd names the command for the hint.
+func readInput(e env, cmd string, args []string, sheet string, sample bool) (input, error) {
+	if sample {
+		return input{name: "образец", grid: rules.SampleGrid()}, nil
+	}
+	if len(args) != 1 {
+		return input{}, fmt.Errorf("укажите один файл XLSX (или - для стандартного ввода); справка: perechen %s --help", cmd)
+	}
+	in := input{name: args[0]}
+	var r io.Reader
+	if in.name == "-" {
+		in.name, r = "стандартный ввод", e.stdin
+	} else {
+		f, err := os.Open(in.name)
+		if err != nil {
+			return input{}, fmt.Errorf("не удалось открыть файл: %w", err)
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			if st.IsDir() {
+				return input{}, fmt.Errorf("%s: это каталог, а не файл XLSX", in.name)
+			}
+			in.modTime, in.file = st.ModTime(), true
+		}
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		return input{}, fmt.Errorf("%s: не удалось прочитать: %w", in.name, err)
+	}
+	if len(data) > maxInput {
+		return input{}, fmt.Errorf("%s: файл больше %d МиБ — это не похоже на Перечень", in.name, maxInput>>20)
+	}
+	if len(data) == 0 {
+		return input{}, errors.New(in.name + ": пустой файл — это не XLSX")
+	}
+	in.grid, err = sync.ReadXLSX(bytes.NewReader(data), int64(len(data)), sheet)
+	if err != nil {
+		return input{}, fmt.Errorf("%s: %w", in.name, err)
+	}
+	return in, nil
+}
