@@ -139,7 +139,6 @@ func (t *WebDAVTarget) Publish(ctx context.Context, v Version, files []File) err
 	madeDirs := false
 	for _, f := range moveOrder(files) {
 		u := upload{file: f, tmp: tempName(f.Name)}
-		pending = append(pending, u)
 		status, err := t.put(ctx, u.tmp, f.Data)
 		if err == nil && status == http.StatusConflict && !madeDirs {
 			// The collection (or a parent) is missing: create it and retry.
@@ -150,11 +149,14 @@ func (t *WebDAVTarget) Publish(ctx context.Context, v Version, files []File) err
 			status, err = t.put(ctx, u.tmp, f.Data)
 		}
 		if err != nil {
+			// The connection broke mid-upload: a partial file may exist.
+			pending = append(pending, u)
 			return t.fail("не удалось отправить "+f.Name, err)
 		}
-		if !statusOK(status) {
+		if !statusOK(status) { // refused: nothing was stored
 			return t.statusError("PUT "+f.Name, status)
 		}
+		pending = append(pending, u)
 	}
 	for len(pending) > 0 {
 		u := pending[0]
