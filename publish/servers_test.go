@@ -92,7 +92,7 @@ type syncBuffer struct {
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) { return b.tb.Write(p) }
-func (b *syncBuffer) String() string { return b.tb.String() }
+func (b *syncBuffer) String() string              { return b.tb.String() }
 
 // containsAll reports the first part s lacks.
 func containsAll(s string, parts ...string) error {
