@@ -5,7 +5,9 @@
 package davfake
 
 import (
+	"encoding/pem"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -57,10 +59,12 @@ type fault struct {
 // New starts a server; with a non-nil c it is closed in c.Cleanup.
 func New(c Cleaner, o Options) *Server {
 	s := &Server{opts: o, files: map[string][]byte{}, dirs: map[string]bool{"/": true}}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused TLS handshakes are expected in tests
 	if o.TLS {
-		s.srv = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+		s.srv.StartTLS()
 	} else {
-		s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+		s.srv.Start()
 	}
 	s.URL = s.srv.URL
 	if c != nil {
@@ -71,6 +75,15 @@ func New(c Cleaner, o Options) *Server {
 
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }
+
+// CertificatePEM is the TLS server's certificate (nil without TLS), for
+// tests of a custom CA file.
+func (s *Server) CertificatePEM() []byte {
+	if s.srv.TLS == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
+}
 
 // Client is an HTTP client that trusts the server's TLS certificate.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
