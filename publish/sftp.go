@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -218,54 +219,116 @@ func renameOver(c renamer, posix bool, src, dst string) error {
 }
 
 // connect dials, checks the host key and opens the SFTP session.
+//
+// With only a pinned fingerprint we do not know which of its keys the
+// server will show (Go prefers ECDSA, the administrator may have sent the
+// ed25519 fingerprint), so on a mismatch each other key type is tried in
+// turn before giving up.
 func (t *SFTPTarget) connect(ctx context.Context) (*sftp.Client, *ssh.Client, error) {
+	algoSets := [][]string{nil}
+	var shown []string // "type fingerprint" the server presented, none matching the pin
+	for i := 0; i < len(algoSets); i++ {
+		sc, conn, hc, err := t.dial(ctx, algoSets[i])
+		switch {
+		case err == nil:
+			return sc, conn, nil
+		case hc.pinMismatch:
+			shown = append(shown, hc.keyType+" "+hc.fingerprint)
+			if i == 0 {
+				for _, fam := range hostKeyFamilies {
+					if !slices.Contains(fam, hc.keyType) {
+						algoSets = append(algoSets, fam)
+					}
+				}
+			}
+		case i > 0 && strings.Contains(err.Error(), "no common algorithm for host key"):
+			// The server has no key of this type; try the next one.
+		default:
+			return nil, nil, err
+		}
+	}
+	return nil, nil, &TargetError{Target: t.name, Fatal: true,
+		Msg: fmt.Sprintf("ни один ключ сервера не совпадает с host_key_fingerprint %s (сервер предъявил: %s) — сверьте отпечаток с администратором сайта",
+			t.cfg.HostKeyFingerprint, strings.Join(shown, "; "))}
+}
+
+// hostKeyFamilies are the host key types tried one by one for a pinned
+// fingerprint.
+var hostKeyFamilies = [][]string{
+	{ssh.KeyAlgoED25519},
+	{ssh.KeyAlgoECDSA256},
+	{ssh.KeyAlgoECDSA384},
+	{ssh.KeyAlgoECDSA521},
+	{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA},
+}
+
+// hostCheck is what the host key callback saw during one handshake.
+type hostCheck struct {
+	err                  error
+	pinMismatch          bool
+	keyType, fingerprint string
+}
+
+// dial makes one connection attempt; algos nil means the types known_hosts
+// lists for the host, or the library default.
+func (t *SFTPTarget) dial(ctx context.Context, algos []string) (*sftp.Client, *ssh.Client, *hostCheck, error) {
+	hc := &hostCheck{}
 	var d net.Dialer
 	raw, err := d.DialContext(ctx, "tcp", t.addr)
 	if err != nil {
-		return nil, nil, &TargetError{Target: t.name, Msg: "не удалось подключиться к серверу — проверьте addr и доступность порта", Err: err}
+		return nil, nil, hc, &TargetError{Target: t.name, Msg: "не удалось подключиться к серверу — проверьте addr и доступность порта", Err: err}
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		_ = raw.SetDeadline(dl) // bounds the handshake; cleared below
 	}
-	hostErr := new(error)
+	if algos == nil {
+		algos = t.knownAlgorithms(raw.RemoteAddr())
+	}
 	cfg := &ssh.ClientConfig{
 		User:              t.cfg.User,
 		Auth:              t.auth,
-		HostKeyCallback:   t.checkHostKey(hostErr),
-		HostKeyAlgorithms: t.knownAlgorithms(raw.RemoteAddr()),
+		HostKeyCallback:   t.checkHostKey(hc),
+		HostKeyAlgorithms: algos,
 		Timeout:           t.timeout,
 	}
 	sconn, chans, reqs, err := ssh.NewClientConn(raw, t.addr, cfg)
 	if err != nil {
 		raw.Close()
-		if *hostErr != nil {
-			return nil, nil, *hostErr
+		if hc.err != nil {
+			return nil, nil, hc, hc.err
+		}
+		if algos != nil && strings.Contains(err.Error(), "no common algorithm for host key") {
+			return nil, nil, hc, &TargetError{Target: t.name, Fatal: true, Err: err,
+				Msg: fmt.Sprintf("ключ сервера изменился: для него известен ключ типа %s, а сервер такого ключа не предъявляет. "+
+					"Узнайте у администратора сайта, переустанавливали ли сервер, и замените строку в known_hosts (ssh-keygen -R и ssh-keyscan)",
+					strings.Join(algos, ", "))}
 		}
 		if strings.Contains(err.Error(), "unable to authenticate") {
-			return nil, nil, &TargetError{Target: t.name, Msg: fmt.Sprintf("сервер не принял вход пользователя %s — проверьте логин, ключ (key_file) или пароль и authorized_keys на сервере", t.cfg.User), Err: err, Fatal: true}
+			return nil, nil, hc, &TargetError{Target: t.name, Msg: fmt.Sprintf("сервер не принял вход пользователя %s — проверьте логин, ключ (key_file) или пароль и authorized_keys на сервере", t.cfg.User), Err: err, Fatal: true}
 		}
-		return nil, nil, &TargetError{Target: t.name, Msg: "не удалось установить SSH-соединение", Err: err}
+		return nil, nil, hc, &TargetError{Target: t.name, Msg: "не удалось установить SSH-соединение", Err: err}
 	}
 	_ = raw.SetDeadline(time.Time{})
 	client := ssh.NewClient(sconn, chans, reqs)
 	sc, err := sftp.NewClient(client)
 	if err != nil {
 		client.Close()
-		return nil, nil, &TargetError{Target: t.name, Msg: "сервер не открыл SFTP — проверьте, что для пользователя включена подсистема sftp", Err: err}
+		return nil, nil, hc, &TargetError{Target: t.name, Msg: "сервер не открыл SFTP — проверьте, что для пользователя включена подсистема sftp", Err: err}
 	}
-	return sc, client, nil
+	return sc, client, hc, nil
 }
 
 // checkHostKey accepts a key listed in known_hosts for this host, or, for
 // a host known_hosts does not list, the pinned fingerprint. A host listed
 // with another key is refused outright: that is how a spoofed server or
 // an unannounced reinstall looks.
-func (t *SFTPTarget) checkHostKey(out *error) ssh.HostKeyCallback {
+func (t *SFTPTarget) checkHostKey(hc *hostCheck) ssh.HostKeyCallback {
 	return func(hostname string, remote net.Addr, key ssh.PublicKey) error {
 		got := ssh.FingerprintSHA256(key)
+		hc.keyType, hc.fingerprint = key.Type(), got
 		fail := func(msg string) error {
-			*out = &TargetError{Target: t.name, Msg: msg, Fatal: true}
-			return *out
+			hc.err = &TargetError{Target: t.name, Msg: msg, Fatal: true}
+			return hc.err
 		}
 		if t.known != nil {
 			err := t.known(hostname, remote, key)
@@ -288,7 +351,8 @@ func (t *SFTPTarget) checkHostKey(out *error) ssh.HostKeyCallback {
 			if got == t.cfg.HostKeyFingerprint {
 				return nil
 			}
-			return fail(fmt.Sprintf("отпечаток ключа сервера %s не совпадает с host_key_fingerprint %s — проверьте настройку у администратора сайта", got, t.cfg.HostKeyFingerprint))
+			hc.pinMismatch = true
+			return fail(fmt.Sprintf("отпечаток ключа сервера %s не совпадает с host_key_fingerprint %s — сверьте отпечаток с администратором сайта", got, t.cfg.HostKeyFingerprint))
 		}
 		return fail(fmt.Sprintf("сервер неизвестен: его ключа (%s %s) нет в %s. Сверьте отпечаток с администратором сайта и добавьте ключ "+
 			"(ssh-keyscan -p ПОРТ ХОСТ >> known_hosts) или укажите host_key_fingerprint: %s", key.Type(), got, t.cfg.KnownHosts, got))

@@ -3,7 +3,10 @@ package publish
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/pem"
 	"errors"
@@ -25,7 +28,8 @@ import (
 type sshdServer struct {
 	Addr        string
 	User        string
-	HostKey     ssh.PublicKey
+	HostKey     ssh.PublicKey // ed25519, the one in KnownHosts
+	ECDSAKey    ssh.PublicKey // the server's other key
 	UserKeyFile string
 	KnownHosts  string // known_hosts listing HostKey for Addr
 	Dir         string // scratch folder for the test's files
@@ -39,6 +43,22 @@ func writeKey(t *testing.T, path string) ssh.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return writePrivateKey(t, path, priv)
+}
+
+// writeECDSAKey writes a fresh ECDSA P-256 key, the type Go's SSH client
+// prefers over ed25519.
+func writeECDSAKey(t *testing.T, path string) ssh.Signer {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writePrivateKey(t, path, priv)
+}
+
+func writePrivateKey(t *testing.T, path string, priv crypto.PrivateKey) ssh.Signer {
+	t.Helper()
 	block, err := ssh.MarshalPrivateKey(priv, "")
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +100,10 @@ func startSSHD(t *testing.T) *sshdServer {
 	dir := t.TempDir()
 	hostKeyFile := filepath.Join(dir, "ssh_host_ed25519_key")
 	host := writeKey(t, hostKeyFile)
+	// Like a stock Debian sshd the server also has an ECDSA key, which Go's
+	// client would pick first; known_hosts lists only the ed25519 one.
+	ecdsaKeyFile := filepath.Join(dir, "ssh_host_ecdsa_key")
+	hostECDSA := writeECDSAKey(t, ecdsaKeyFile)
 	userKeyFile := filepath.Join(dir, "id_ed25519")
 	userKey := writeKey(t, userKeyFile)
 	authorized := filepath.Join(dir, "authorized_keys")
@@ -89,6 +113,7 @@ func startSSHD(t *testing.T) *sshdServer {
 	port := freePort(t)
 	conf := fmt.Sprintf(`Port %d
 ListenAddress 127.0.0.1
+HostKey %s
 HostKey %s
 PidFile %s/sshd.pid
 AuthorizedKeysFile %s
@@ -101,7 +126,7 @@ UsePAM no
 AllowUsers %s
 LogLevel VERBOSE
 Subsystem sftp internal-sftp
-`, port, hostKeyFile, dir, authorized, u.Username)
+`, port, ecdsaKeyFile, hostKeyFile, dir, authorized, u.Username)
 	confFile := filepath.Join(dir, "sshd_config")
 	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
@@ -114,7 +139,7 @@ Subsystem sftp internal-sftp
 	if err := os.MkdirAll(site, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return &sshdServer{Addr: addr, User: u.Username, HostKey: host.PublicKey(), UserKeyFile: userKeyFile, KnownHosts: known, Dir: site, srv: srv}
+	return &sshdServer{Addr: addr, User: u.Username, HostKey: host.PublicKey(), ECDSAKey: hostECDSA.PublicKey(), UserKeyFile: userKeyFile, KnownHosts: known, Dir: site, srv: srv}
 }
 
 // logins counts successful logins in sshd's log.
@@ -211,10 +236,12 @@ func TestSFTPSSHDHostKeyChecks(t *testing.T) {
 	}{
 		{name: "changed key", known: changedKnown, wantErr: []string{"ключ сервера изменился", ssh.FingerprintSHA256(other.PublicKey()), fp, changedKnown}},
 		{name: "changed key even with its fingerprint pinned", known: changedKnown, pin: fp, wantErr: []string{"ключ сервера изменился"}},
-		{name: "unknown host", known: emptyKnown, wantErr: []string{"сервер неизвестен", fp, "host_key_fingerprint"}},
+		// Go's client asks for ECDSA first, so that is the key an unknown server shows.
+		{name: "unknown host", known: emptyKnown, wantErr: []string{"сервер неизвестен", ssh.FingerprintSHA256(sd.ECDSAKey), "host_key_fingerprint"}},
+		{name: "unknown host, pinned ECDSA fingerprint", known: emptyKnown, pin: ssh.FingerprintSHA256(sd.ECDSAKey)},
 		{name: "unknown host, pinned fingerprint", known: emptyKnown, pin: fp},
 		{name: "pinned fingerprint only", pin: fp},
-		{name: "wrong pinned fingerprint", pin: ssh.FingerprintSHA256(other.PublicKey()), wantErr: []string{"не совпадает с host_key_fingerprint"}},
+		{name: "wrong pinned fingerprint", pin: ssh.FingerprintSHA256(other.PublicKey()), wantErr: []string{"не совпадает с host_key_fingerprint", fp, ssh.FingerprintSHA256(sd.ECDSAKey)}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
