@@ -127,6 +127,13 @@ func (t *SFTPTarget) Publish(ctx context.Context, v Version, files []File) (err 
 	ctx, cancel := context.WithTimeout(ctx, t.timeout)
 	defer cancel()
 
+	defer func() {
+		// The connection deadline may fire a moment before ctx notices.
+		timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)
+		if err != nil && timedOut && !isFatal(err) {
+			err = &TargetError{Target: t.name, Msg: fmt.Sprintf("публикация не уложилась в %s и прервана — проверьте доступность сервера или увеличьте timeout", t.timeout), Err: err}
+		}
+	}()
 	client, conn, err := t.connect(ctx)
 	if err != nil {
 		return err
@@ -135,11 +142,6 @@ func (t *SFTPTarget) Publish(ctx context.Context, v Version, files []File) (err 
 	// sftp calls take no context: closing the connection aborts them.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	defer func() {
-		if err != nil && ctx.Err() != nil {
-			err = &TargetError{Target: t.name, Msg: fmt.Sprintf("публикация не уложилась в %s и прервана", t.timeout), Err: err}
-		}
-	}()
 
 	dir := t.cfg.Dir
 	if dir == "" {

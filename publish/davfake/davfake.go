@@ -95,8 +95,10 @@ func (s *Server) FailNext(method string, n, status int) {
 	s.fails = append(s.fails, fault{method: method, status: status, left: n})
 }
 
-// SetFault installs a hook consulted for every request; a non-zero result
-// is sent as the status instead of handling the request. nil removes it.
+// SetFault installs a hook consulted for every authorised request; a
+// non-zero result is sent as the status instead of handling the request.
+// The hook runs outside the server's lock, so it may sleep to imitate a
+// slow server. nil removes it.
 func (s *Server) SetFault(f func(method, path string) int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -174,6 +176,15 @@ func (s *Server) ResetCounts() {
 	s.log = nil
 }
 
+// authorized checks Basic auth; opts are fixed after New, so no lock.
+func (s *Server) authorized(r *http.Request) bool {
+	if s.opts.Username == "" || (s.opts.ReadWithoutAuth && (r.Method == http.MethodGet || r.Method == http.MethodHead)) {
+		return true
+	}
+	u, pw, ok := r.BasicAuth()
+	return ok && u == s.opts.Username && pw == s.opts.Password
+}
+
 func clean(p string) string {
 	return path.Clean("/" + p)
 }
@@ -186,28 +197,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	status := s.handle(w, r, p, body)
+	hook := s.fault
+	s.mu.Unlock()
+	faultStatus := 0
+	if hook != nil && s.authorized(r) {
+		faultStatus = hook(r.Method, p) // unlocked: a hook may sleep to imitate a slow server
+	}
+	s.mu.Lock()
+	status := s.handle(w, r, p, body, faultStatus)
 	s.log = append(s.log, Request{Method: r.Method, Path: p, Destination: r.Header.Get("Destination"), Status: status})
 	s.mu.Unlock()
 }
 
 // handle runs with s.mu held and returns the status it wrote.
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, p string, body []byte) int {
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, p string, body []byte, faultStatus int) int {
 	reply := func(code int) int {
 		w.WriteHeader(code)
 		return code
 	}
-	if s.opts.Username != "" && !(s.opts.ReadWithoutAuth && (r.Method == http.MethodGet || r.Method == http.MethodHead)) {
-		u, pw, ok := r.BasicAuth()
-		if !ok || u != s.opts.Username || pw != s.opts.Password {
-			w.Header().Set("WWW-Authenticate", `Basic realm="davfake"`)
-			return reply(http.StatusUnauthorized)
-		}
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="davfake"`)
+		return reply(http.StatusUnauthorized)
 	}
-	if s.fault != nil {
-		if code := s.fault(r.Method, p); code != 0 {
-			return reply(code)
-		}
+	if faultStatus != 0 {
+		return reply(faultStatus)
 	}
 	for i := range s.fails {
 		f := &s.fails[i]

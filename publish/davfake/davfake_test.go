@@ -112,3 +112,26 @@ func TestAuthAndFaults(t *testing.T) {
 		t.Errorf("Files %s", got)
 	}
 }
+
+func TestSlowFaultDoesNotBlockOthers(t *testing.T) {
+	s := davfake.New(t, davfake.Options{})
+	release := make(chan struct{})
+	s.SetFault(func(method, path string) int {
+		if path == "/slow" {
+			<-release
+		}
+		return 0
+	})
+	done := make(chan int)
+	go func() {
+		got, _ := do(t, &http.Client{}, "PUT", s.URL+"/slow", "x", nil)
+		done <- got
+	}()
+	if got, _ := do(t, &http.Client{}, "PUT", s.URL+"/fast", "y", nil); got != 201 {
+		t.Errorf("PUT /fast while /slow hangs: %d", got)
+	}
+	close(release)
+	if got := <-done; got != 201 {
+		t.Errorf("PUT /slow: %d", got)
+	}
+}
