@@ -156,13 +156,13 @@ func (t *ExecTarget) Publish(ctx context.Context, v Version, files []File) error
 	return nil
 }
 
-func (t *ExecTarget) run(ctx context.Context, dir string, env []string) ExecResult {
+func (t *ExecTarget) run(parent context.Context, dir string, env []string) ExecResult {
 	argv := t.cfg.Command
 	if t.cfg.Shell {
 		argv = append([]string{"/bin/sh", "-c", argv[0], "perechen"}, argv[1:]...)
 	}
 	res := ExecResult{Command: argv, Dir: dir, Started: time.Now(), ExitCode: -1}
-	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(parent, t.cfg.Timeout)
 	defer cancel()
 
 	out := &tailBuffer{limit: outputLimit}
@@ -189,7 +189,8 @@ func (t *ExecTarget) run(ctx context.Context, dir string, env []string) ExecResu
 	}
 	res.Duration = time.Since(res.Started)
 	res.Output = out.String()
-	res.TimedOut = errors.Is(ctx.Err(), context.DeadlineExceeded)
+	// Our timeout, not the caller's deadline or shutdown.
+	res.TimedOut = errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil
 	var ee *exec.ExitError
 	switch {
 	case err == nil:

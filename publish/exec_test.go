@@ -260,3 +260,21 @@ func alive(pid int) bool {
 	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
 	return len(fields) == 0 || fields[0] != "Z"
 }
+
+func TestExecCancelledByCaller(t *testing.T) {
+	script, record := recorder(t, "hang")
+	target, err := NewExecTarget(ExecConfig{Command: []string{script}, Env: []string{"RECORD=" + record}, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = target.Publish(ctx, Version{}, execFiles)
+	if err == nil || !strings.Contains(err.Error(), "прервана") {
+		t.Errorf("error %v, want the command interrupted", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s", d)
+	}
+}

@@ -140,8 +140,9 @@ func (t *WebDAVTarget) Publish(ctx context.Context, v Version, files []File) err
 	for _, f := range moveOrder(files) {
 		u := upload{file: f, tmp: tempName(f.Name)}
 		status, err := t.put(ctx, u.tmp, f.Data)
-		if err == nil && status == http.StatusConflict && !madeDirs {
-			// The collection (or a parent) is missing: create it and retry.
+		if err == nil && (status == http.StatusConflict || status == http.StatusNotFound) && !madeDirs {
+			// The collection (or a parent) is missing (RFC 4918 says 409,
+			// some servers say 404): create it and retry.
 			if err := t.mkcolAll(ctx, t.base); err != nil {
 				return err
 			}
