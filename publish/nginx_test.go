@@ -73,6 +73,15 @@ http {
 		listen 127.0.0.1:%[2]d;
 		root %[1]s/www;
 		client_max_body_size 50m;
+		# Like Apache mod_dav: PUT into a missing folder is 409, folders need MKCOL.
+		location /strict/ {
+			dav_methods PUT DELETE MKCOL COPY MOVE;
+			dav_access user:rw group:r all:r;
+			limit_except GET HEAD {
+				auth_basic "perechen";
+				auth_basic_user_file %[1]s/htpasswd;
+			}
+		}
 		location / {
 			dav_methods PUT DELETE MKCOL COPY MOVE;
 			create_full_put_path on;
@@ -316,5 +325,27 @@ func TestWebDAVNginxSameVersionTwiceSendsNothing(t *testing.T) {
 	}
 	if st := tr.State(); st.Version != 8 || st.Hash != "sha256:8" || st.LastError != "" {
 		t.Errorf("state %+v", st)
+	}
+}
+
+func TestWebDAVNginxCreatesFolders(t *testing.T) {
+	ng := startNginx(t)
+	target, err := NewWebDAVTarget(WebDAVConfig{URL: ng.URL + "/strict/org/perechen/", Username: davUser, Password: davPassword, AllowHTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []File{{Name: "index.html", Data: page(3)}}
+	if err := target.Publish(context.Background(), Version{Number: 3}, files); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(ng.Root, "strict", "org", "perechen", "index.html"))
+	if err != nil || !bytes.Equal(got, files[0].Data) {
+		t.Fatalf("index.html on disk: %d bytes, %v", len(got), err)
+	}
+	log, _ := os.ReadFile(ng.AccessLog)
+	for _, want := range []string{`"MKCOL /strict/org/perechen/ `, `"MKCOL /strict/org/ `} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("access log lacks %s", want)
+		}
 	}
 }

@@ -140,9 +140,8 @@ func (t *WebDAVTarget) Publish(ctx context.Context, v Version, files []File) err
 	for _, f := range moveOrder(files) {
 		u := upload{file: f, tmp: tempName(f.Name)}
 		status, err := t.put(ctx, u.tmp, f.Data)
-		if err == nil && (status == http.StatusConflict || status == http.StatusNotFound) && !madeDirs {
-			// The collection (or a parent) is missing (RFC 4918 says 409,
-			// some servers say 404): create it and retry.
+		if err == nil && missingCollection(status) && !madeDirs {
+			// The collection (or a parent) is missing: create it and retry.
 			if err := t.mkcolAll(ctx, t.base); err != nil {
 				return err
 			}
@@ -262,6 +261,13 @@ func (t *WebDAVTarget) do(ctx context.Context, method, target string, hdr http.H
 }
 
 func statusOK(code int) bool { return code >= 200 && code < 300 }
+
+// missingCollection: how servers answer a PUT into a folder that does not
+// exist — 409 per RFC 4918 (Apache), 404 (some), 500 (nginx without
+// create_full_put_path).
+func missingCollection(code int) bool {
+	return code == http.StatusConflict || code == http.StatusNotFound || code == http.StatusInternalServerError
+}
 
 func (t *WebDAVTarget) fail(msg string, err error) error {
 	return &TargetError{Target: t.name, Msg: msg + " — проверьте адрес и доступность сервера", Err: err}
