@@ -55,10 +55,10 @@ type settings struct {
 // cycle runs one pull → lint → notes → gate → render → publish pass and
 // returns what happened. It never panics on bad input and never returns
 // early without recording the result.
-func (r *runner) cycle(ctx context.Context) Result {
+func (r *runner) cycle(ctx context.Context) (res Result) {
 	now := r.deps.now()
 	st := r.state
-	res := Result{Source: r.cfg.Name, Start: now, Findings: st.Findings, Blocked: st.Blocked}
+	res = Result{Source: r.cfg.Name, Start: now, Findings: st.Findings, Blocked: st.Blocked}
 	if st.Version != nil {
 		res.Version = st.Version.Number
 	}
@@ -170,7 +170,7 @@ func (r *runner) syncNotes(ctx context.Context, res *Result, snap *psync.Snapsho
 		return true
 	}
 	if r.dryRun {
-		res.Actions = append(res.Actions, fmt.Sprintf("будут обновлены примечания в %d ячейках: %s", len(changes), noteRefs(changes)))
+		res.Actions = append(res.Actions, fmt.Sprintf("будут обновлены примечания в %s: %s", plural(len(changes), "ячейке", "ячейках", "ячейках"), noteRefs(changes)))
 		return true
 	}
 	if err := r.src.WriteNotes(ctx, snap, changes); err != nil {
@@ -179,7 +179,7 @@ func (r *runner) syncNotes(ctx context.Context, res *Result, snap *psync.Snapsho
 	}
 	res.NotesWritten = len(changes)
 	r.state.NotesWritten += len(changes)
-	res.Actions = append(res.Actions, fmt.Sprintf("обновлены примечания в %d ячейках", len(changes)))
+	res.Actions = append(res.Actions, fmt.Sprintf("обновлены примечания в %s", plural(len(changes), "ячейке", "ячейках", "ячейках")))
 	return true
 }
 
