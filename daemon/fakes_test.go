@@ -40,7 +40,9 @@ type fakeSource struct {
 
 var _ psync.Source = (*fakeSource)(nil)
 
-func newFakeSource(name string, g rules.Grid) *fakeSource { return &fakeSource{name: name, grid: cloneGrid(g)} }
+func newFakeSource(name string, g rules.Grid) *fakeSource {
+	return &fakeSource{name: name, grid: cloneGrid(g)}
+}
 
 func cloneGrid(g rules.Grid) rules.Grid {
 	out := g
@@ -97,8 +99,10 @@ func (f *fakeSource) WriteNotes(_ context.Context, _ *psync.Snapshot, cs []psync
 	return nil
 }
 
-func (f *fakeSource) Link(r rules.Ref) string { return "https://sheet.example/" + f.name + "#" + r.A1() }
-func (f *fakeSource) String() string          { return "fake:" + f.name }
+func (f *fakeSource) Link(r rules.Ref) string {
+	return "https://sheet.example/" + f.name + "#" + r.A1()
+}
+func (f *fakeSource) String() string { return "fake:" + f.name }
 
 func (f *fakeSource) set(fn func(g *rules.Grid)) {
 	f.mu.Lock()
@@ -244,19 +248,19 @@ func (c *clock) Add(d time.Duration) {
 
 // fixture is a daemon over fakes with one or more sources.
 type fixture struct {
-	t        *testing.T
-	dir      string
-	cfg      *config.Config
-	sources  map[string]*fakeSource
-	targets  map[string][]*fakeTarget
-	renders  *atomic.Int64
-	clock    *clock
-	reg      *prometheus.Registry
-	logs     *test.Hook
-	log      *logrus.Logger
-	deps     Deps
-	newErr   error // NewSource fails with this when set
-	fmu      gosync.Mutex
+	t       *testing.T
+	dir     string
+	cfg     *config.Config
+	sources map[string]*fakeSource
+	targets map[string][]*fakeTarget
+	renders *atomic.Int64
+	clock   *clock
+	reg     *prometheus.Registry
+	logs    *test.Hook
+	log     *logrus.Logger
+	deps    Deps
+	newErr  error // NewSource fails with this when set
+	fmu     gosync.Mutex
 }
 
 func newFixture(t *testing.T, names ...string) *fixture {
