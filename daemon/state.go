@@ -282,3 +282,20 @@ func ReadChangeLog(stateDir, source string) (entries []LogEntry, bad []int, err 
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Version < entries[j].Version })
 	return entries, bad, sc.Err()
 }
+
+// ReadState reads <stateDir>/<source>/last.json for tools such as
+// `perechen history`; nil when there is none yet. It never moves files.
+func ReadState(stateDir, source string) (*State, error) {
+	data, err := os.ReadFile(filepath.Join(stateDir, source, stateFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st State
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("%s is corrupt: %w", filepath.Join(stateDir, source, stateFile), err)
+	}
+	return &st, nil
+}
