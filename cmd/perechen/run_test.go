@@ -30,9 +30,11 @@ func (m *memSource) Fetch(context.Context) (*psync.Snapshot, error) {
 	b, _ := json.Marshal(m.g)
 	return &psync.Snapshot{Grid: m.g, Hash: fmt.Sprintf("%x", sha256.Sum256(b))}, nil
 }
-func (m *memSource) WriteNotes(context.Context, *psync.Snapshot, []psync.NoteChange) error { return nil }
-func (m *memSource) Link(r rules.Ref) string                                              { return "" }
-func (m *memSource) String() string                                                       { return "mem" }
+func (m *memSource) WriteNotes(context.Context, *psync.Snapshot, []psync.NoteChange) error {
+	return nil
+}
+func (m *memSource) Link(r rules.Ref) string { return "" }
+func (m *memSource) String() string          { return "mem" }
 
 type dirTarget struct{ dir string }
 
@@ -202,6 +204,10 @@ func TestRunLoopReloadsOnHUPAndStops(t *testing.T) {
 	case code := <-done:
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errb)
+		}
+		if !strings.Contains(errb.String(), "configuration reload failed; keeping the old configuration") ||
+			!strings.Contains(errb.String(), "intervall: unknown key") {
+			t.Errorf("the failed reload is not logged with its reason:\n%s", errb)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("run did not stop")
