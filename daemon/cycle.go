@@ -39,11 +39,18 @@ type runner struct {
 
 	state     *State
 	published *rules.Registry // registry of state.Version, loaded lazily
+	// dirty marks state changes an unchanged cycle must still save
+	// (publish attempts, settled changes, deadline flags).
+	dirty bool
+	// links caches the findings with their links between cycles.
+	links    []Finding
+	linksFor []rules.Diagnostic
 
-	mu     gosync.Mutex
-	last   *Result
-	status SourceStatus
-	cycles int
+	cycleMu gosync.Mutex // one cycle at a time, whoever calls
+	mu      gosync.Mutex
+	last    *Result
+	status  SourceStatus
+	cycles  int
 }
 
 // settings are the global config values a cycle uses.
@@ -56,6 +63,8 @@ type settings struct {
 // returns what happened. It never panics on bad input and never returns
 // early without recording the result.
 func (r *runner) cycle(ctx context.Context) (res Result) {
+	r.cycleMu.Lock()
+	defer r.cycleMu.Unlock()
 	now := r.deps.now()
 	st := r.state
 	res = Result{Source: r.cfg.Name, Start: now, Findings: st.Findings, Blocked: st.Blocked}
@@ -295,6 +304,7 @@ func (r *runner) publishTargets(ctx context.Context, res *Result, files []publis
 		}()
 	}
 	wg.Wait()
+	r.dirty = r.dirty || len(idx) > 0
 	for _, i := range idx {
 		ts := &r.state.Targets[i]
 		ts.LastAttempt = now

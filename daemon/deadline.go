@@ -76,6 +76,7 @@ func (r *runner) settlePending(res *Result, now time.Time) {
 			return // keep them pending; appended next time
 		}
 		st.Pending = rest
+		r.dirty = r.dirty || len(done) > 0
 	}
 	res.Pending = res.Pending[:0]
 	for i := range st.Pending {
@@ -94,13 +95,13 @@ func (r *runner) evaluate(p *PendingChange, now time.Time, note bool) PendingSta
 	case now.After(p.Deadline):
 		ps.State = "overdue"
 		if note && !p.Overdue {
-			p.Overdue = true
+			p.Overdue, r.dirty = true, true
 			r.log.WithFields(fields).Error("publication deadline passed for a change")
 		}
 	case ps.DaysLeft <= r.settings.warnDays:
 		ps.State = "warn"
 		if note && !p.Warned {
-			p.Warned = true
+			p.Warned, r.dirty = true, true
 			r.log.WithFields(fields).Warn("publication deadline is near for a change")
 		}
 	}
@@ -125,9 +126,13 @@ func (r *runner) finish(res *Result, now time.Time) {
 	if len(res.Errors) == 0 && res.Outcome != OutcomeDryRun {
 		st.LastSuccess = now
 	}
-	if !r.dryRun {
+	// An unchanged cycle changes nothing worth a disk write but the pull
+	// time, so it skips the fsync unless something else moved.
+	if !r.dryRun && (res.Outcome != OutcomeUnchanged || r.dirty || len(res.Errors) > 0) {
 		if err := r.store.save(st); err != nil {
 			res.fail("state", "", err)
+		} else {
+			r.dirty = false
 		}
 	}
 	res.Findings = st.Findings

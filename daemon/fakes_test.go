@@ -248,7 +248,7 @@ func (c *clock) Add(d time.Duration) {
 
 // fixture is a daemon over fakes with one or more sources.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	cfg     *config.Config
 	sources map[string]*fakeSource
@@ -263,7 +263,7 @@ type fixture struct {
 	fmu     gosync.Mutex
 }
 
-func newFixture(t *testing.T, names ...string) *fixture {
+func newFixture(t testing.TB, names ...string) *fixture {
 	t.Helper()
 	if len(names) == 0 {
 		names = []string{"a"}

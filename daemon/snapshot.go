@@ -50,10 +50,7 @@ func (r *runner) snapshot(res *Result) {
 		Targets:      slices.Clone(st.Targets),
 		DeadlineDays: r.settings.deadlineDays, WarnDays: r.settings.warnDays, NotesWritten: st.NotesWritten,
 	}
-	s.Findings = make([]Finding, len(st.Findings))
-	for i, d := range st.Findings {
-		s.Findings[i] = Finding{Diagnostic: d, Link: r.src.Link(d.Ref)}
-	}
+	s.Findings = r.findingsWithLinks()
 	if st.Version != nil {
 		v := *st.Version
 		s.Version = &v
@@ -80,6 +77,22 @@ func (r *runner) snapshot(res *Result) {
 	r.status = s
 }
 
+// findingsWithLinks builds the findings with links, once per linted
+// result: an unchanged cycle reuses the last slice (readers never modify it).
+func (r *runner) findingsWithLinks() []Finding {
+	fs := r.state.Findings
+	if r.links != nil && len(fs) == len(r.linksFor) && (len(fs) == 0 || &fs[0] == &r.linksFor[0]) {
+		return r.links
+	}
+	out := make([]Finding, len(fs))
+	for i, d := range fs {
+		out[i] = Finding{Diagnostic: d, Link: r.src.Link(d.Ref)}
+	}
+	r.links, r.linksFor = out, fs
+	return out
+}
+
+// Status returns the latest snapshot.
 func (r *runner) Status() SourceStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
