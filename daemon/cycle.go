@@ -42,6 +42,9 @@ type runner struct {
 	// dirty marks state changes an unchanged cycle must still save
 	// (publish attempts, settled changes, deadline flags).
 	dirty bool
+	// verified is set once the renderers were shown to reproduce the
+	// latest version's bytes in this process.
+	verified bool
 	// links caches the findings with their links between cycles.
 	links    []Finding
 	linksFor []rules.Diagnostic
@@ -112,7 +115,7 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 	res.Blocked, st.Blocked = "", ""
 
 	inputHash := hashStrings(regHash, r.cfg.Organisation, r.profile.Name, strings.Join(r.cfg.Formats, ","))
-	if st.Version != nil && st.Version.InputHash == inputHash {
+	if v := st.Version; v != nil && v.InputHash == inputHash && r.sameAsPublished(reg) {
 		res.Outcome = OutcomeUpToDate
 		r.retryTargets(ctx, &res, now)
 		if complete {
@@ -122,22 +125,19 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 	}
 
 	n := max(r.store.highestVersion(), versionNumber(st)) + 1
-	files, err := r.render(reg, n)
+	var changes []string
+	for _, p := range st.Pending {
+		if p.Version == 0 {
+			changes = append(changes, p.Text())
+		}
+	}
+	files, err := r.render(reg, n, st.RegistrySeen, changes)
 	if err != nil {
 		res.Outcome = OutcomeError
 		res.fail("render", "", err)
 		return res
 	}
 	hash := contentHash(files)
-	if st.Version != nil && st.Version.Hash == hash {
-		st.Version.InputHash = inputHash
-		res.Outcome = OutcomeUpToDate
-		r.retryTargets(ctx, &res, now)
-		if complete {
-			st.GridHash = snap.Hash
-		}
-		return res
-	}
 	if r.dryRun {
 		res.Outcome = OutcomeDryRun
 		res.Actions = append(res.Actions, fmt.Sprintf("будет опубликована версия %d (%s) в: %s",
@@ -150,7 +150,8 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 		return res
 	}
 	st.Version = &VersionState{Number: n, Time: st.RegistrySeen, Built: now, Hash: hash,
-		InputHash: inputHash, Files: fileNames(files)}
+		InputHash: inputHash, Files: fileNames(files), Changes: changes}
+	r.verified = true
 	res.Version = n
 	r.published = reg
 	for i := range st.Pending {
@@ -237,19 +238,35 @@ func plural(n int, one, few, many string) string {
 	return fmt.Sprintf("%d %s", n, form)
 }
 
-func (r *runner) render(reg *rules.Registry, n int) ([]publish.File, error) {
-	st := r.state
+// sameAsPublished reports whether the renderers still produce the bytes of
+// the latest version from reg. It renders once per process (renderers may
+// have changed with an upgrade); after that equal inputs mean equal bytes.
+func (r *runner) sameAsPublished(reg *rules.Registry) bool {
+	if r.verified {
+		return true
+	}
+	v := r.state.Version
+	files, err := r.render(reg, v.Number, v.Time, v.Changes)
+	if err != nil {
+		return false // the new-version path reports the render error
+	}
+	r.verified = true
+	if contentHash(files) != v.Hash {
+		r.log.WithField("version", v.Number).Info("rendered files differ from the published version (perechen upgraded?); publishing anew")
+		return false
+	}
+	return true
+}
+
+// render writes every configured format of version n.
+func (r *runner) render(reg *rules.Registry, n int, when time.Time, changes []string) ([]publish.File, error) {
 	meta := render.Meta{
 		Organisation: r.cfg.Organisation,
 		Profile:      r.profile,
-		Version:      st.RegistrySeen,
-		VersionLabel: fmt.Sprintf("версия %d от %s", n, st.RegistrySeen.Format("02.01.2006")),
+		Version:      when,
+		VersionLabel: fmt.Sprintf("версия %d от %s", n, when.Format("02.01.2006")),
 		Source:       r.src.String(),
-	}
-	for _, p := range st.Pending {
-		if p.Version == 0 {
-			meta.Changes = append(meta.Changes, p.Text())
-		}
+		Changes:      changes,
 	}
 	files := make([]publish.File, 0, len(r.renderers))
 	for _, rd := range r.renderers {

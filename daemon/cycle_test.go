@@ -341,3 +341,24 @@ func hasLog(f *fixture, msg string) bool {
 	}
 	return false
 }
+
+func TestRestartRendersOnceToCheckForUpgrades(t *testing.T) {
+	f := newFixture(t)
+	ts := f.targets["a"]
+	f.once(f.daemon())
+	// New process, same renderers: a notes-only change in the sheet does
+	// not publish again.
+	d := f.daemon()
+	f.sources["a"].set(func(g *rules.Grid) { g.Cells[5][1].Note = "заметка сотрудника" })
+	if r := f.once(d); r.Outcome != OutcomeUpToDate || ts[0].count() != 1 {
+		t.Fatalf("same renderers: %+v, %d publishes", r, ts[0].count())
+	}
+	// New process with changed renderers (an upgrade): version 2 goes out.
+	f.rendererTag = "v2 "
+	d = f.daemon()
+	f.sources["a"].set(func(g *rules.Grid) { g.Cells[5][1].Note = "" })
+	r := f.once(d)
+	if r.Outcome != OutcomePublished || r.Version != 2 || ts[0].count() != 2 || !hasLog(f, "perechen upgraded") {
+		t.Fatalf("upgrade: %+v", r)
+	}
+}

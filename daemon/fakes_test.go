@@ -214,13 +214,14 @@ func (t *fakeTarget) setFail(err error) {
 type fakeRenderer struct {
 	format string
 	calls  *atomic.Int64
+	tag    string // differs between "perechen releases"
 }
 
 func (r fakeRenderer) Format() string   { return r.format }
 func (r fakeRenderer) FileName() string { return "perechen." + r.format }
 func (r fakeRenderer) Render(w io.Writer, reg *rules.Registry, m render.Meta) error {
 	r.calls.Add(1)
-	fmt.Fprintf(w, "%s|%s|%s|%s\n", m.Organisation, m.VersionLabel, m.Version.Format(time.RFC3339), strings.Join(m.Changes, ";"))
+	fmt.Fprintf(w, "%s%s|%s|%s|%s\n", r.tag, m.Organisation, m.VersionLabel, m.Version.Format(time.RFC3339), strings.Join(m.Changes, ";"))
 	for _, p := range reg.Processes {
 		for _, t := range p.Touchpoints {
 			fmt.Fprintf(w, "%s\t%s\t%s\n", p.Name, t.Name, t.Kind)
@@ -248,19 +249,20 @@ func (c *clock) Add(d time.Duration) {
 
 // fixture is a daemon over fakes with one or more sources.
 type fixture struct {
-	t       testing.TB
-	dir     string
-	cfg     *config.Config
-	sources map[string]*fakeSource
-	targets map[string][]*fakeTarget
-	renders *atomic.Int64
-	clock   *clock
-	reg     *prometheus.Registry
-	logs    *test.Hook
-	log     *logrus.Logger
-	deps    Deps
-	newErr  error // NewSource fails with this when set
-	fmu     gosync.Mutex
+	t           testing.TB
+	dir         string
+	cfg         *config.Config
+	sources     map[string]*fakeSource
+	targets     map[string][]*fakeTarget
+	renders     *atomic.Int64
+	clock       *clock
+	reg         *prometheus.Registry
+	logs        *test.Hook
+	log         *logrus.Logger
+	deps        Deps
+	newErr      error // NewSource fails with this when set
+	rendererTag string
+	fmu         gosync.Mutex
 }
 
 func newFixture(t testing.TB, names ...string) *fixture {
@@ -314,7 +316,7 @@ func newFixture(t testing.TB, names ...string) *fixture {
 				if fm == "bogus" {
 					return nil, errors.New("unknown format")
 				}
-				out = append(out, fakeRenderer{format: fm, calls: f.renders})
+				out = append(out, fakeRenderer{format: fm, calls: f.renders, tag: f.rendererTag})
 			}
 			return out, nil
 		},

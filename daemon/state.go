@@ -62,6 +62,7 @@ type VersionState struct {
 	Hash      string    `json:"hash"`  // content hash of the files
 	InputHash string    `json:"input_hash"`
 	Files     []string  `json:"files"`
+	Changes   []string  `json:"changes,omitempty"` // Russian lines shown as "Изменения"
 }
 
 // TargetState is the publish state of one target (mirrors publish.TargetState).
