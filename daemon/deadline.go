@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"sort"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -53,6 +54,19 @@ func (r *runner) trackChanges(reg *rules.Registry, now time.Time) {
 		r.log.WithFields(logrus.Fields{"clause": c.Clause, "kind": c.Kind, "process": c.Process, "touchpoint": c.Touchpoint}).
 			Info("change seen in the sheet; publication deadline starts")
 	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		a, b := kept[i], kept[j]
+		if !a.FirstSeen.Equal(b.FirstSeen) {
+			return a.FirstSeen.Before(b.FirstSeen)
+		}
+		if a.Process != b.Process {
+			return a.Process < b.Process
+		}
+		if a.Touchpoint != b.Touchpoint {
+			return a.Touchpoint < b.Touchpoint
+		}
+		return a.Kind < b.Kind
+	})
 	st.Pending = kept
 }
 
