@@ -56,7 +56,8 @@ type Config struct {
 type Status struct {
 	Listen  string        `yaml:"listen"` // host:port, or "off"
 	Refresh time.Duration `yaml:"refresh"`
-	// TokenEnv names the variable holding Token; PERECHEN_STATUS_TOKEN also works.
+	// TokenEnv names the variable holding Token; PERECHEN_STATUS_TOKEN also
+	// works. Prefer either to writing the token into the file.
 	TokenEnv string `yaml:"token_env,omitempty"`
 	// Token, when set, is required as "Authorization: Bearer <token>" or as
 	// the Basic auth password on every page except /healthz and /readyz.

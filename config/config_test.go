@@ -97,7 +97,7 @@ func TestErrorsNameLineAndKey(t *testing.T) {
 		{"warn >= deadline", "deadline_working_days: 3\ndeadline_warn_days: 3\n" + minimal, "c.yaml:2: deadline_warn_days: must be less than"},
 		{"jitter >= interval", "interval: 10s\njitter: 10s\n" + minimal, "c.yaml:2: jitter: must be shorter"},
 		{"listen", "status: {listen: nowhere}\n" + minimal, `c.yaml:1: status.listen: "nowhere" is not host:port`},
-		{"token in file", "status: {token: abc}\n" + minimal, "status.token: do not write the token"},
+		{"token twice", "status: {token: abc, token_env: T}\n" + minimal, "status: set token or token_env, not both"},
 		{"notes not bool", "sources:\n  - name: a\n    xlsx: {path: x}\n    notes: maybe\n", `sources[0].notes: "maybe" is not on/off`},
 		{"not yaml", "sources: [\n", "c.yaml:"},
 		{"repeated key", "interval: 5s\ninterval: 6s\n" + minimal, "c.yaml:2: interval: key repeated"},
@@ -164,6 +164,31 @@ sources:
 	if EnvPrefix("my-src") != "PERECHEN_MY_SRC_" {
 		t.Error(EnvPrefix("my-src"))
 	}
+}
+
+func TestInlineStatusTokenRedacted(t *testing.T) {
+	c, err := ParseEnv([]byte("status: {token: abc123}\n"+minimal), "c.yaml", env(nil))
+	if err != nil || c.Status.Token != "abc123" || strings.Contains(c.String(), "abc123") {
+		t.Fatalf("%v %+v", err, c.Status)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{minimal, "interval: 5s\n", "sources: [{name: a, xlsx: {path: x}, publish: [{dir: /a}, {webdav: {url: 'https://x/'}}]}]"} {
+		f.Add([]byte(s))
+	}
+	if b, err := os.ReadFile("../deploy/config.example.yaml"); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseEnv(data, "f.yaml", env(nil))
+		if err == nil && (len(c.Sources) == 0 || c.Interval <= 0) {
+			t.Fatalf("accepted an invalid config: %+v", c)
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "f.yaml") {
+			t.Fatalf("error without the file name: %v", err)
+		}
+	})
 }
 
 func TestNotesOffAndPerSourceInterval(t *testing.T) {

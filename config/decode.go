@@ -297,10 +297,11 @@ func (d *decoder) status(n *yaml.Node, path string, s *Status) {
 		"listen":    d.str(&s.Listen),
 		"refresh":   d.duration(&s.Refresh),
 		"token_env": func(n *yaml.Node, p string) { tokenNode = n; d.str(&s.TokenEnv)(n, p) },
-		"token": func(n *yaml.Node, p string) {
-			d.errf(n, p, "do not write the token into the file; use token_env or PERECHEN_STATUS_TOKEN")
-		},
+		"token":     d.str(&s.Token),
 	})
+	if s.TokenEnv != "" && s.Token != "" {
+		d.errf(tokenNode, path, "set token or token_env, not both")
+	}
 	if s.TokenEnv != "" {
 		s.Token = d.secretFromEnv(tokenNode, join(path, "token_env"), s.TokenEnv)
 	}

@@ -293,7 +293,12 @@ func (d *Daemon) start(parent context.Context, r *runner) *handle {
 	go func() {
 		defer close(h.done)
 		defer abandon()
-		timer := time.NewTimer(0)
+		// Sources started together spread over the jitter window.
+		first := time.Duration(0)
+		if jitter > 0 {
+			first = rand.N(jitter)
+		}
+		timer := time.NewTimer(first)
 		defer timer.Stop()
 		for {
 			select {
