@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"reflect"
+	"slices"
 	gosync "sync"
 	"time"
 
@@ -29,12 +30,13 @@ type Daemon struct {
 	dryRun   bool
 	gatherer prometheus.Gatherer
 
-	mu      gosync.Mutex
-	cfg     *config.Config
-	cal     WorkingDays
-	runners []*runner // in config order
-	handles map[string]*handle
-	parent  context.Context // set by Run; nil before
+	reloadMu gosync.Mutex // one Reload at a time
+	mu       gosync.Mutex
+	cfg      *config.Config
+	cal      WorkingDays
+	runners  []*runner // in config order
+	handles  map[string]*handle
+	parent   context.Context // set by Run; nil before
 }
 
 // handle is a running source loop.
@@ -70,6 +72,9 @@ func New(cfg *config.Config, deps Deps, log logrus.FieldLogger, reg prometheus.R
 	for _, o := range opts {
 		o(d)
 	}
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	if d.gatherer == nil {
 		if g, ok := reg.(prometheus.Gatherer); ok {
 			d.gatherer = g
@@ -79,9 +84,6 @@ func New(cfg *config.Config, deps Deps, log logrus.FieldLogger, reg prometheus.R
 	}
 	d.metrics = deps.Metrics
 	if d.metrics == nil {
-		if reg == nil {
-			reg = prometheus.NewRegistry()
-		}
 		m, err := NewMetrics(reg)
 		if err != nil {
 			return nil, fmt.Errorf("metrics: %w", err)
@@ -331,11 +333,14 @@ func (d *Daemon) safeCycle(ctx context.Context, r *runner) {
 
 // Reload applies a new configuration: sources added are started, removed
 // ones stopped, changed ones restarted with their state; unchanged ones keep
-// running. If any new source cannot be opened nothing changes.
+// running. If any new source cannot be opened nothing changes. The status
+// page keeps answering while a replaced source finishes its cycle.
 func (d *Daemon) Reload(cfg *config.Config) error {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	old := d.cfg
+	old, oldRunners := d.cfg, slices.Clone(d.runners)
+	d.mu.Unlock()
 	if old.Status.Listen != cfg.Status.Listen {
 		d.log.WithFields(logrus.Fields{"old": old.Status.Listen, "new": cfg.Status.Listen}).
 			Warn("status.listen changed; it takes effect after a restart")
@@ -345,14 +350,13 @@ func (d *Daemon) Reload(cfg *config.Config) error {
 		return err
 	}
 	oldBy := map[string]*runner{}
-	for _, r := range d.runners {
+	for _, r := range oldRunners {
 		oldBy[r.cfg.Name] = r
 	}
 	globalChanged := old.StateDir != cfg.StateDir || old.Interval != cfg.Interval || old.Jitter != cfg.Jitter ||
 		old.DeadlineWorkingDays != cfg.DeadlineWorkingDays || old.DeadlineWarnDays != cfg.DeadlineWarnDays ||
 		old.Calendar != cfg.Calendar || old.ShutdownTimeout != cfg.ShutdownTimeout
-	var next []*runner
-	var fresh []*runner
+	var next, fresh []*runner
 	for _, s := range cfg.Sources {
 		if r, ok := oldBy[s.Name]; ok && !globalChanged && reflect.DeepEqual(r.cfg, s) {
 			next = append(next, r)
@@ -369,15 +373,19 @@ func (d *Daemon) Reload(cfg *config.Config) error {
 	for _, r := range next {
 		keep[r] = true
 	}
-	// Stop what goes away or is replaced before loading its state anew.
-	for _, r := range d.runners {
+	// Stop what goes away or is replaced, then read its state anew: one
+	// writer per state directory at any time.
+	for _, r := range oldRunners {
 		if keep[r] {
 			continue
 		}
-		if h := d.handles[r.cfg.Name]; h != nil {
+		d.mu.Lock()
+		h := d.handles[r.cfg.Name]
+		delete(d.handles, r.cfg.Name)
+		d.mu.Unlock()
+		if h != nil {
 			h.stop()
 			<-h.done
-			delete(d.handles, r.cfg.Name)
 		}
 		if _, still := cfg.Source(r.cfg.Name); !still {
 			d.metrics.forget(r.cfg.Name)
@@ -390,6 +398,8 @@ func (d *Daemon) Reload(cfg *config.Config) error {
 			loadErr = errors.Join(loadErr, err)
 		}
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.cfg, d.cal, d.runners = cfg, cal, nil
 	for _, r := range next {
 		if r.state == nil {
