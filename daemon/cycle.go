@@ -125,9 +125,11 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 	}
 
 	n := max(r.store.highestVersion(), versionNumber(st)) + 1
+	// "Изменения" of the version: what changed since the last one. The
+	// first version lists none (everything would be "new").
 	var changes []string
 	for _, p := range st.Pending {
-		if p.Version == 0 {
+		if p.Version == 0 && st.Version != nil {
 			changes = append(changes, p.Text())
 		}
 	}

@@ -29,6 +29,9 @@ func TestCyclePublishesOnceThenNothing(t *testing.T) {
 			t.Errorf("%s: %d publishes", tg.name, tg.count())
 		}
 	}
+	if first := strings.SplitN(string(ts[0].files["perechen.html"]), "\n", 2)[0]; !strings.HasSuffix(first, "|") {
+		t.Errorf("version 1 must list no changes: %q", first)
+	}
 	if !strings.Contains(string(ts[0].files["perechen.html"]), "версия 1 от 23.11.2026") {
 		t.Errorf("label: %q", ts[0].files["perechen.html"])
 	}
