@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/perechen-oiv/perechen/rules"
 	psync "github.com/perechen-oiv/perechen/sync"
 )
@@ -27,6 +29,7 @@ func BenchmarkUnchangedCycle(b *testing.B) {
 	}{{"sample", rules.SampleGrid()}, {"rows=1000", rules.SyntheticGrid(1000)}, {"rows=10000", rules.SyntheticGrid(10000)}} {
 		b.Run(size.name, func(b *testing.B) {
 			f := newFixture(b)
+			f.log.SetLevel(logrus.InfoLevel) // as deployed: unchanged cycles log at debug
 			fs := newFakeSource("a", size.grid)
 			snap, _ := fs.Fetch(context.Background())
 			f.sources["a"] = fs
