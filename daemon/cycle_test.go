@@ -239,7 +239,12 @@ func TestRestartResumesVersionsAndDeadlines(t *testing.T) {
 	if r.Pending[0].State != "warn" || r.Pending[0].DaysLeft != 3 || !hasLog(f, "publication deadline is near") {
 		t.Errorf("warn at N-3: %+v", r.Pending[0])
 	}
-	f.clock.Add(7 * 24 * time.Hour)
+	f.clock.Add(5*24*time.Hour + 12*time.Hour) // Mon 07.12 23:00: the last day, not yet overdue
+	r = f.once(d2)
+	if r.Pending[0].State != "warn" || r.Pending[0].DaysLeft != 0 {
+		t.Errorf("deadline day: %+v", r.Pending[0])
+	}
+	f.clock.Add(time.Hour) // Tue 08.12 00:00
 	r = f.once(d2)
 	if r.Pending[0].State != "overdue" || r.Pending[0].DaysLeft >= 0 || !hasLog(f, "publication deadline passed") {
 		t.Errorf("overdue: %+v", r.Pending[0])

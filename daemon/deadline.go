@@ -106,7 +106,7 @@ func (r *runner) evaluate(p *PendingChange, now time.Time, note bool) PendingSta
 	fields := logrus.Fields{"process": p.Process, "touchpoint": p.Touchpoint, "clause": p.Clause,
 		"first_seen": p.FirstSeen.Format(time.RFC3339), "deadline": p.Deadline.Format(time.RFC3339), "working_days_left": ps.DaysLeft}
 	switch {
-	case now.After(p.Deadline):
+	case !now.Before(endOfDay(p.Deadline)): // the deadline day counts in full
 		ps.State = "overdue"
 		if note && !p.Overdue {
 			p.Overdue, r.dirty = true, true
@@ -178,4 +178,10 @@ func (r *runner) finish(res *Result, now time.Time) {
 		r.log.WithFields(fields).Info("cycle finished")
 	}
 	r.snapshot(res)
+}
+
+// endOfDay is the midnight after t, in t's location.
+func endOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
 }

@@ -39,6 +39,9 @@ func statusTemplates() *template.Template {
 		"plural":   plural,
 		"outcome":  outcomeRussian,
 		"days": func(n int) string {
+			if n == 0 {
+				return "срок истекает сегодня"
+			}
 			if n < 0 {
 				return "просрочено на " + plural(-n, "рабочий день", "рабочих дня", "рабочих дней")
 			}
