@@ -33,8 +33,9 @@ type env struct {
 	getenv func(string) string
 	// reload delivers SIGHUP to `perechen run` (nil in tests that do not reload).
 	reload <-chan os.Signal
-	// deps builds the daemon's dependencies; nil means defaultDeps.
-	deps func() (daemon.Deps, error)
+	// deps builds the daemon's dependencies around its metrics (for the
+	// sources' API request counter); nil means defaultDeps.
+	deps func(m *daemon.Metrics) (daemon.Deps, error)
 }
 
 // command is one subcommand.

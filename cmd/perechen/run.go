@@ -70,17 +70,24 @@ func runRun(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	log := newLogger(cfg.Log, e.stderr)
-	depsFn := e.deps
-	if depsFn == nil {
-		depsFn = defaultDeps
-	}
-	deps, err := depsFn()
+	log.WithField("config", cfg.String()).Debug("effective configuration (secrets redacted)")
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics, err := daemon.NewMetrics(reg)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "perechen run:", err)
 		return exitUsage
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	depsFn := e.deps
+	if depsFn == nil {
+		depsFn = defaultDeps
+	}
+	deps, err := depsFn(metrics)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "perechen run:", err)
+		return exitUsage
+	}
+	deps.Metrics = metrics
 	var opts []daemon.Option
 	if o.dryRun {
 		opts = append(opts, daemon.WithDryRun())

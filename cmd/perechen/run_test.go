@@ -57,9 +57,12 @@ func (t textRenderer) Render(w io.Writer, reg *rules.Registry, m render.Meta) er
 	return err
 }
 
-func testDeps(grids map[string]rules.Grid) func() (daemon.Deps, error) {
+func testDeps(grids map[string]rules.Grid) func(*daemon.Metrics) (daemon.Deps, error) {
 	var mu gosync.Mutex
-	return func() (daemon.Deps, error) {
+	return func(m *daemon.Metrics) (daemon.Deps, error) {
+		if m == nil {
+			return daemon.Deps{}, fmt.Errorf("no metrics for the RoundTripper")
+		}
 		return daemon.Deps{
 			NewSource: func(s config.Source) (psync.Source, error) {
 				mu.Lock()
@@ -111,7 +114,7 @@ sources:
 	return path
 }
 
-func runEnv(deps func() (daemon.Deps, error), reload chan os.Signal) (env, *bytes.Buffer, *bytes.Buffer) {
+func runEnv(deps func(*daemon.Metrics) (daemon.Deps, error), reload chan os.Signal) (env, *bytes.Buffer, *bytes.Buffer) {
 	var out, errb bytes.Buffer
 	return env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
 		deps: deps, reload: reload}, &out, &errb
