@@ -282,3 +282,26 @@ func TestHistoryCommand(t *testing.T) {
 		t.Errorf("unknown source: %d", code)
 	}
 }
+
+func TestRunDemoOnce(t *testing.T) {
+	dir := t.TempDir()
+	e, out, errb := runEnv(testDeps(map[string]rules.Grid{"demo": rules.SampleGrid()}), nil)
+	if code := dispatch(context.Background(), e, []string{"run", "--demo", dir, "--once"}); code != exitOK {
+		t.Fatalf("%d %s", code, errb)
+	}
+	if !strings.Contains(out.String(), "== demo: опубликована новая версия") {
+		t.Errorf("%s", out)
+	}
+	for _, f := range []string{"perechen.xlsx", "site/perechen.html", "site/perechen.pdf", "state/demo/last.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("demo: %v", err)
+		}
+	}
+	var buf bytes.Buffer
+	printDemo(&buf, demoConfig(dir))
+	for _, want := range []string{filepath.Join(dir, "perechen.xlsx"), filepath.Join(dir, "site", "index.html"), "http://127.0.0.1:9187/"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("demo banner lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
