@@ -45,6 +45,8 @@ type runner struct {
 	// verified is set once the renderers were shown to reproduce the
 	// latest version's bytes in this process.
 	verified bool
+	// exported is set once the findings metrics were set in this process.
+	exported bool
 	// links caches the findings with their links between cycles.
 	links    []Finding
 	linksFor []rules.Diagnostic

@@ -159,7 +159,8 @@ func (r *runner) finish(res *Result, now time.Time) {
 		res.Errors = []CycleError{}
 	}
 	if r.metrics != nil {
-		r.metrics.observe(res, st)
+		r.metrics.observe(res, st, res.Linted || !r.exported)
+		r.exported = true
 	}
 	fields := logrus.Fields{"outcome": res.Outcome, "errors": res.Summary.Errors, "warnings": res.Summary.Warnings,
 		"notices": res.Summary.Notices, "version": res.Version, "pending": len(res.Pending), "notes_written": res.NotesWritten,

@@ -216,7 +216,8 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan os.Signal, load func() (
 			d.mu.Unlock()
 			return fmt.Errorf("status server: %w", err)
 		}
-		srv = &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		srv = &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	}
 	d.parent = ctx
 	for _, r := range d.runners {

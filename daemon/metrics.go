@@ -58,8 +58,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	return m, nil
 }
 
-// observe records one cycle's result.
-func (m *Metrics) observe(r *Result, st *State) {
+// observe records one cycle's result; findings are exported when the
+// cycle linted or when export is forced (the first cycle after a start,
+// which may find the sheet unchanged).
+func (m *Metrics) observe(r *Result, st *State, exportFindings bool) {
 	src := r.Source
 	m.cycles.WithLabelValues(src, string(r.Outcome)).Inc()
 	m.cycleDuration.WithLabelValues(src).Observe(r.End.Sub(r.Start).Seconds())
@@ -69,7 +71,7 @@ func (m *Metrics) observe(r *Result, st *State) {
 	if r.NotesWritten > 0 {
 		m.notesWritten.WithLabelValues(src).Add(float64(r.NotesWritten))
 	}
-	if r.Linted {
+	if exportFindings {
 		sum := rules.Summarize(r.Findings)
 		m.findings.WithLabelValues(src, "error").Set(float64(sum.Errors))
 		m.findings.WithLabelValues(src, "warning").Set(float64(sum.Warnings))

@@ -90,3 +90,20 @@ perechen_api_requests_total{code="429",method="POST",source="a"} 1
 		t.Error(err)
 	}
 }
+
+func TestFindingsExportedAfterRestartOnUnchangedSheet(t *testing.T) {
+	f := newFixture(t)
+	d := f.daemon()
+	f.once(d)
+	f.once(d)
+	d = f.daemon() // restart: the sheet is unchanged, no lint happens
+	if r := f.once(d); r.Outcome != OutcomeUnchanged {
+		t.Fatalf("%+v", r.Outcome)
+	}
+	if v := testutil.ToFloat64(d.metrics.findings.WithLabelValues("a", "warning")); v != 9 {
+		t.Errorf("findings{warning} after restart = %v", v)
+	}
+	if v := testutil.ToFloat64(d.metrics.findingsRule.WithLabelValues("a", "need-other")); v != 3 {
+		t.Errorf("findings_by_rule after restart = %v", v)
+	}
+}
