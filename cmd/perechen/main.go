@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/perechen-oiv/perechen/daemon"
 )
 
 // Exit codes shared by every subcommand.
@@ -29,6 +31,11 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// reload delivers SIGHUP to `perechen run` (nil in tests that do not reload).
+	reload <-chan os.Signal
+	// deps builds the daemon's dependencies around its metrics (for the
+	// sources' API request counter); nil means defaultDeps.
+	deps func(m *daemon.Metrics) (daemon.Deps, error)
 }
 
 // command is one subcommand.
@@ -39,9 +46,11 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"lint":   {"проверить Перечень (XLSX) по Порядку", runLint},
-		"rules":  {"перечислить правила проверки и пункты Порядка", runRules},
-		"render": {"записать Перечень в официальной форме: HTML, PDF, XLSX, CSV, JSON", runRender},
+		"lint":    {"проверить Перечень (XLSX) по Порядку", runLint},
+		"rules":   {"перечислить правила проверки и пункты Порядка", runRules},
+		"render":  {"записать Перечень в официальной форме: HTML, PDF, XLSX, CSV, JSON", runRender},
+		"run":     {"служба: проверять Перечни по расписанию и публиковать на сайте", runRun},
+		"history": {"история изменений опубликованных версий Перечня", runHistory},
 	}
 }
 
@@ -50,7 +59,10 @@ func main() { os.Exit(run()) }
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, reload: hup}
 	return dispatch(ctx, e, os.Args[1:])
 }
 

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/sirupsen/logrus"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/perechen-oiv/perechen/config"
+	"github.com/perechen-oiv/perechen/daemon"
+	"github.com/perechen-oiv/perechen/rules"
+)
+
+// defaultConfigPath is where the systemd unit keeps the configuration.
+const defaultConfigPath = "/etc/perechen/config.yaml"
+
+type runOptions struct {
+	config string
+	once   bool
+	dryRun bool
+	demo   string
+}
+
+func runRun(ctx context.Context, e env, args []string) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var o runOptions
+	fs.StringVar(&o.config, "config", defaultConfigPath, "файл конфигурации YAML")
+	fs.BoolVar(&o.once, "once", false, "один цикл для каждого источника и выход; код выхода как у lint")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "без примечаний и публикации: показать, что было бы сделано (один цикл)")
+	fs.StringVar(&o.demo, "demo", "", "демонстрация на встроенном образце: рабочая папка (XLSX, сайт, состояние)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Использование: perechen run [--config ФАЙЛ] [--once] [--dry-run] [--demo ПАПКА]")
+		fmt.Fprintln(e.stderr, "\nСлужба: по расписанию читает Перечни, проверяет их по Порядку, пишет замечания в примечания")
+		fmt.Fprintln(e.stderr, "к ячейкам и публикует проверенную версию. SIGHUP перечитывает конфигурацию.")
+		fmt.Fprintln(e.stderr, "Коды выхода с --once: 0 — ошибок нет, 1 — в Перечне есть ошибки, 2 — источник или конфигурация непригодны.\n\nФлаги:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "perechen run: лишние аргументы: %s\n", strings.Join(fs.Args(), " "))
+		return exitUsage
+	}
+	load := func() (*config.Config, error) { return config.LoadEnv(o.config, e.getenv) }
+	if o.demo != "" {
+		load = func() (*config.Config, error) { return demoConfig(o.demo), nil }
+		if err := prepareDemo(o.demo); err != nil {
+			fmt.Fprintln(e.stderr, "perechen run --demo:", err)
+			return exitUsage
+		}
+	}
+	cfg, err := load()
+	if err != nil {
+		fmt.Fprintln(e.stderr, "perechen run:", err)
+		return exitUsage
+	}
+	log := newLogger(cfg.Log, e.stderr)
+	log.WithField("config", cfg.String()).Debug("effective configuration (secrets redacted)")
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics, err := daemon.NewMetrics(reg)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "perechen run:", err)
+		return exitUsage
+	}
+	depsFn := e.deps
+	if depsFn == nil {
+		depsFn = defaultDeps
+	}
+	deps, err := depsFn(metrics)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "perechen run:", err)
+		return exitUsage
+	}
+	deps.Metrics = metrics
+	var opts []daemon.Option
+	if o.dryRun {
+		opts = append(opts, daemon.WithDryRun())
+	}
+	d, err := daemon.New(cfg, deps, log, reg, opts...)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "perechen run:", err)
+		return exitUsage
+	}
+	if o.once || o.dryRun {
+		return printResults(e.stdout, d.RunOnce(ctx), o.dryRun)
+	}
+	if o.demo != "" {
+		printDemo(e.stdout, cfg)
+	} else if cfg.Status.Listen != config.ListenOff {
+		fmt.Fprintf(e.stdout, "perechen: страница состояния — http://%s/\n", cfg.Status.Listen)
+	}
+	if err := d.Run(ctx, e.reload, load); err != nil {
+		fmt.Fprintln(e.stderr, "perechen run:", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+// printResults writes one block per source and returns the worst exit code.
+func printResults(w io.Writer, rs []daemon.Result, dry bool) int {
+	code := exitOK
+	for _, r := range rs {
+		fmt.Fprintf(w, "== %s: %s\n", r.Source, outcomeText(r.Outcome))
+		for _, e := range r.Errors {
+			fmt.Fprintf(w, "сбой (%s%s): %s\n", e.Kind, targetSuffix(e.Target), e.Message)
+		}
+		for _, d := range r.Findings {
+			fmt.Fprintln(w, d.Text())
+		}
+		if r.Linted {
+			fmt.Fprintf(w, "ошибок — %d, предупреждений — %d, замечаний — %d\n", r.Summary.Errors, r.Summary.Warnings, r.Summary.Notices)
+		}
+		if r.Blocked != "" {
+			fmt.Fprintln(w, "Публикация приостановлена:", r.Blocked)
+		}
+		prefix := ""
+		if dry {
+			prefix = "(пробный прогон) "
+		}
+		for _, a := range r.Actions {
+			fmt.Fprintln(w, prefix+a)
+		}
+		for _, p := range r.Pending {
+			fmt.Fprintf(w, "ждёт публикации до %s: %s\n", p.Deadline.Format("02.01.2006"), p.Text())
+		}
+		code = max(code, r.ExitCode())
+	}
+	return code
+}
+
+func targetSuffix(t string) string {
+	if t == "" {
+		return ""
+	}
+	return ", " + t
+}
+
+func outcomeText(o daemon.Outcome) string {
+	switch o {
+	case daemon.OutcomeUnchanged:
+		return "без изменений"
+	case daemon.OutcomeUpToDate:
+		return "на сайте актуальная версия"
+	case daemon.OutcomeBlocked:
+		return "публикация приостановлена"
+	case daemon.OutcomePublished:
+		return "опубликована новая версия"
+	case daemon.OutcomeError:
+		return "сбой"
+	case daemon.OutcomeDryRun:
+		return "пробный прогон"
+	}
+	return string(o)
+}
+
+// newLogger configures logrus from the config: English key=value or JSON.
+func newLogger(c config.Log, w io.Writer) *logrus.Logger {
+	l := logrus.New()
+	l.Out = w
+	if lvl, err := logrus.ParseLevel(c.Level); err == nil {
+		l.SetLevel(lvl)
+	}
+	if c.Format == "json" {
+		l.SetFormatter(&logrus.JSONFormatter{TimestampFormat: time.RFC3339})
+	} else {
+		l.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, TimestampFormat: time.RFC3339, DisableColors: true})
+	}
+	return l
+}
+
+// demoConfig runs the embedded sample as an XLSX source in copy mode,
+// publishing into dir/site with the status page on localhost.
+func demoConfig(dir string) *config.Config {
+	return &config.Config{
+		Interval: 10 * time.Second, Jitter: time.Second, StateDir: filepath.Join(dir, "state"),
+		Status:              config.Status{Listen: config.DefaultListen, Refresh: 10 * time.Second},
+		Log:                 config.Log{Level: "info", Format: "text"},
+		DeadlineWorkingDays: config.DefaultDeadlineWorkingDays, DeadlineWarnDays: config.DefaultDeadlineWarnDays,
+		ShutdownTimeout: 10 * time.Second,
+		Sources: []config.Source{{
+			Name: "demo", Profile: rules.DefaultProfile, Organisation: "Образец: типовая форма Перечня (п. 4.3 Порядка)",
+			XLSX:  &config.XLSX{Path: filepath.Join(dir, "perechen.xlsx"), Notes: "copy"},
+			Notes: true, Formats: config.KnownFormats(), BlockOn: "error",
+			Publish: []config.Publish{{Dir: &config.DirTarget{Path: filepath.Join(dir, "site"), Keep: config.DefaultDirKeep}}},
+		}},
+	}
+}
+
+// prepareDemo creates dir and, unless one is there, writes the embedded
+// sample registry as dir/perechen.xlsx for staff to edit.
+func prepareDemo(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "site"), 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "perechen.xlsx")
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	return writeGridWorkbook(path, rules.SampleGrid())
+}
+
+func writeGridWorkbook(path string, g rules.Grid) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", g.Sheet); err != nil {
+		return err
+	}
+	for r, row := range g.Cells {
+		for c, cell := range row {
+			if cell.Value == "" {
+				continue
+			}
+			name, err := excelize.CoordinatesToCellName(c+1, r+1)
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStr(g.Sheet, name, cell.Value); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range g.Merges {
+		a, _ := excelize.CoordinatesToCellName(m.Col0+1, m.Row0+1)
+		b, _ := excelize.CoordinatesToCellName(m.Col1+1, m.Row1+1)
+		if err := f.MergeCell(g.Sheet, a, b); err != nil {
+			return err
+		}
+	}
+	return f.SaveAs(path)
+}
+
+func printDemo(w io.Writer, cfg *config.Config) {
+	s := cfg.Sources[0]
+	fmt.Fprintln(w, "perechen: демонстрация на встроенном образце Перечня")
+	fmt.Fprintf(w, "  таблица (правьте её):      %s\n", s.XLSX.Path)
+	fmt.Fprintf(w, "  замечания пишутся в копию рядом с ней (режим copy)\n")
+	fmt.Fprintf(w, "  опубликованный сайт:       %s\n", filepath.Join(s.Publish[0].Dir.Path, "index.html"))
+	fmt.Fprintf(w, "  страница состояния:        http://%s/\n", cfg.Status.Listen)
+	fmt.Fprintf(w, "  состояние и история:       %s\n", cfg.StateDir)
+	fmt.Fprintf(w, "  проверка каждые %s; остановить — Ctrl+C\n", cfg.Interval)
+}

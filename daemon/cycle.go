@@ -1,0 +1,399 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/perechen-oiv/perechen/config"
+	"github.com/perechen-oiv/perechen/publish"
+	"github.com/perechen-oiv/perechen/render"
+	"github.com/perechen-oiv/perechen/rules"
+	psync "github.com/perechen-oiv/perechen/sync"
+)
+
+// runner is one source with everything its cycle needs. Only the source's
+// own goroutine runs cycles; the status page reads snapshots under mu.
+type runner struct {
+	cfg       config.Source
+	settings  settings
+	src       psync.Source
+	targets   []publish.Target
+	renderers []render.Renderer
+	profile   *rules.Profile
+	deps      Deps
+	cal       WorkingDays
+	store     *store
+	log       logrus.FieldLogger
+	metrics   *Metrics
+	dryRun    bool
+
+	state     *State
+	published *rules.Registry // registry of state.Version, loaded lazily
+	// dirty marks state changes an unchanged cycle must still save
+	// (publish attempts, settled changes, deadline flags).
+	dirty bool
+	// verified is set once the renderers were shown to reproduce the
+	// latest version's bytes in this process.
+	verified bool
+	// exported is set once the findings metrics were set in this process.
+	exported bool
+	// links caches the findings with their links between cycles.
+	links    []Finding
+	linksFor []rules.Diagnostic
+
+	cycleMu gosync.Mutex // one cycle at a time, whoever calls
+	mu      gosync.Mutex
+	last    *Result
+	status  SourceStatus
+	cycles  int
+}
+
+// settings are the global config values a cycle uses.
+type settings struct {
+	deadlineDays int
+	warnDays     int
+}
+
+// cycle runs one pull → lint → notes → gate → render → publish pass and
+// returns what happened. It never panics on bad input and never returns
+// early without recording the result.
+func (r *runner) cycle(ctx context.Context) (res Result) {
+	r.cycleMu.Lock()
+	defer r.cycleMu.Unlock()
+	now := r.deps.now()
+	st := r.state
+	res = Result{Source: r.cfg.Name, Start: now, Findings: st.Findings, Blocked: st.Blocked}
+	if st.Version != nil {
+		res.Version = st.Version.Number
+	}
+	defer func() { r.finish(&res, now) }()
+
+	snap, err := r.src.Fetch(ctx)
+	if err != nil {
+		res.Outcome = OutcomeError
+		res.fail("fetch", "", err)
+		return res
+	}
+	st.LastPull = now
+	res.GridHash = snap.Hash
+	if snap.Hash != "" && snap.Hash == st.GridHash {
+		res.Outcome = OutcomeUnchanged
+		r.retryTargets(ctx, &res, now)
+		return res
+	}
+
+	reg, diags := rules.Lint(snap.Grid, r.profile)
+	res.Linted, res.Findings = true, diags
+	st.Findings = diags
+	complete := r.syncNotes(ctx, &res, snap, reg, diags, now)
+
+	regHash := hashJSON(reg)
+	if regHash != st.RegistryHash {
+		st.RegistryHash, st.RegistrySeen = regHash, now
+	}
+	if reg.HasHeader() {
+		r.trackChanges(reg, now)
+	}
+
+	if why := r.gate(reg, diags); why != "" {
+		res.Outcome, res.Blocked, st.Blocked = OutcomeBlocked, why, why
+		res.Actions = append(res.Actions, "публикация приостановлена: "+why)
+		r.retryTargets(ctx, &res, now)
+		if complete {
+			st.GridHash = snap.Hash
+		}
+		return res
+	}
+	res.Blocked, st.Blocked = "", ""
+
+	inputHash := hashStrings(regHash, r.cfg.Organisation, r.profile.Name, strings.Join(r.cfg.Formats, ","))
+	if v := st.Version; v != nil && v.InputHash == inputHash && r.sameAsPublished(reg) {
+		res.Outcome = OutcomeUpToDate
+		r.retryTargets(ctx, &res, now)
+		if complete {
+			st.GridHash = snap.Hash
+		}
+		return res
+	}
+
+	n := max(r.store.highestVersion(), versionNumber(st)) + 1
+	// "Изменения" of the version: what changed since the last one. The
+	// first version lists none (everything would be "new").
+	var changes []string
+	for _, p := range st.Pending {
+		if p.Version == 0 && st.Version != nil {
+			changes = append(changes, p.Text())
+		}
+	}
+	files, err := r.render(reg, n, st.RegistrySeen, changes)
+	if err != nil {
+		res.Outcome = OutcomeError
+		res.fail("render", "", err)
+		return res
+	}
+	hash := contentHash(files)
+	if r.dryRun {
+		res.Outcome = OutcomeDryRun
+		res.Actions = append(res.Actions, fmt.Sprintf("будет опубликована версия %d (%s) в: %s",
+			n, strings.Join(fileNames(files), ", "), strings.Join(r.targetNames(), ", ")))
+		return res
+	}
+	if err := r.store.writeVersion(n, reg, files); err != nil {
+		res.Outcome = OutcomeError
+		res.fail("state", "", fmt.Errorf("keep version %d: %w", n, err))
+		return res
+	}
+	st.Version = &VersionState{Number: n, Time: st.RegistrySeen, Built: now, Hash: hash,
+		InputHash: inputHash, Files: fileNames(files), Changes: changes}
+	r.verified = true
+	res.Version = n
+	r.published = reg
+	for i := range st.Pending {
+		if st.Pending[i].Version == 0 {
+			st.Pending[i].Version = n
+		}
+	}
+	res.Actions = append(res.Actions, fmt.Sprintf("собрана версия %d", n))
+	r.publishTargets(ctx, &res, files, now)
+	if complete {
+		st.GridHash = snap.Hash
+	}
+	res.Outcome = OutcomePublished
+	return res
+}
+
+// syncNotes plans and writes note changes; false when writing failed, so
+// the same grid is processed again next cycle.
+func (r *runner) syncNotes(ctx context.Context, res *Result, snap *psync.Snapshot, reg *rules.Registry, diags []rules.Diagnostic, now time.Time) bool {
+	if !r.cfg.Notes || r.deps.PlanNotes == nil {
+		return true
+	}
+	changes := r.deps.PlanNotes(snap.Grid, reg, diags, now)
+	res.NotesPlanned = len(changes)
+	if len(changes) == 0 {
+		return true
+	}
+	if r.dryRun {
+		res.Actions = append(res.Actions, fmt.Sprintf("будут обновлены примечания в %s: %s", plural(len(changes), "ячейке", "ячейках", "ячейках"), noteRefs(changes)))
+		return true
+	}
+	if err := r.src.WriteNotes(ctx, snap, changes); err != nil {
+		res.fail("notes", "", err)
+		return false
+	}
+	res.NotesWritten = len(changes)
+	r.state.NotesWritten += len(changes)
+	res.Actions = append(res.Actions, fmt.Sprintf("обновлены примечания в %s", plural(len(changes), "ячейке", "ячейках", "ячейках")))
+	return true
+}
+
+func noteRefs(cs []psync.NoteChange) string {
+	var refs []string
+	for i, c := range cs {
+		if i == 10 {
+			refs = append(refs, "…")
+			break
+		}
+		refs = append(refs, c.Ref.A1())
+	}
+	return strings.Join(refs, ", ")
+}
+
+// gate returns why publication is held back, in Russian, or "".
+func (r *runner) gate(reg *rules.Registry, diags []rules.Diagnostic) string {
+	sum := rules.Summarize(diags)
+	site := "на сайте пока нет опубликованной версии"
+	if v := r.state.Version; v != nil {
+		site = fmt.Sprintf("на сайте остаётся версия %d от %s", v.Number, v.Time.Format("02.01.2006"))
+	}
+	const why = "По п. 2.2.2 Порядка Перечень размещается только после проверки"
+	switch {
+	case !reg.HasHeader():
+		return fmt.Sprintf("лист не похож на Перечень: не найдена шапка формы. %s; %s.", why, site)
+	case sum.Errors > 0:
+		return fmt.Sprintf("в Перечне %s. %s; %s. Исправьте ошибки, отмеченные в примечаниях к ячейкам, — после исправления публикация пройдёт сама.",
+			plural(sum.Errors, "ошибка", "ошибки", "ошибок"), why, site)
+	case sum.Warnings > 0 && r.cfg.BlocksOnWarnings():
+		return fmt.Sprintf("в Перечне %s, а в настройках (block_on: warning) публикация останавливается и при предупреждениях. %s; %s.",
+			plural(sum.Warnings, "предупреждение", "предупреждения", "предупреждений"), why, site)
+	}
+	return ""
+}
+
+// plural picks the Russian form for n: 1 ошибка, 2 ошибки, 5 ошибок.
+func plural(n int, one, few, many string) string {
+	form := many
+	switch m10, m100 := n%10, n%100; {
+	case m10 == 1 && m100 != 11:
+		form = one
+	case m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14):
+		form = few
+	}
+	return fmt.Sprintf("%d %s", n, form)
+}
+
+// sameAsPublished reports whether the renderers still produce the bytes of
+// the latest version from reg. It renders once per process (renderers may
+// have changed with an upgrade); after that equal inputs mean equal bytes.
+func (r *runner) sameAsPublished(reg *rules.Registry) bool {
+	if r.verified {
+		return true
+	}
+	v := r.state.Version
+	files, err := r.render(reg, v.Number, v.Time, v.Changes)
+	if err != nil {
+		return false // the new-version path reports the render error
+	}
+	r.verified = true
+	if contentHash(files) != v.Hash {
+		r.log.WithField("version", v.Number).Info("rendered files differ from the published version (perechen upgraded?); publishing anew")
+		return false
+	}
+	return true
+}
+
+// render writes every configured format of version n.
+func (r *runner) render(reg *rules.Registry, n int, when time.Time, changes []string) ([]publish.File, error) {
+	meta := render.Meta{
+		Organisation: r.cfg.Organisation,
+		Profile:      r.profile,
+		Version:      when,
+		VersionLabel: fmt.Sprintf("версия %d от %s", n, when.Format("02.01.2006")),
+		Source:       r.src.String(),
+		Changes:      changes,
+	}
+	files := make([]publish.File, 0, len(r.renderers))
+	for _, rd := range r.renderers {
+		var buf bytes.Buffer
+		if err := rd.Render(&buf, reg, meta); err != nil {
+			return nil, fmt.Errorf("render %s: %w", rd.Format(), err)
+		}
+		files = append(files, publish.File{Name: rd.FileName(), Data: buf.Bytes()})
+	}
+	return files, nil
+}
+
+// retryTargets sends the latest built version to every target that does
+// not have it yet (a failed target is retried on the next cycle).
+func (r *runner) retryTargets(ctx context.Context, res *Result, now time.Time) {
+	v := r.state.Version
+	if v == nil || r.dryRun || len(r.stale()) == 0 {
+		return
+	}
+	files, err := r.store.readVersionFiles(v.Number, v.Files)
+	if err != nil {
+		res.fail("state", "", err)
+		return
+	}
+	r.publishTargets(ctx, res, files, now)
+}
+
+// stale lists the indexes of targets without the latest version.
+func (r *runner) stale() []int {
+	var out []int
+	for i := range r.targets {
+		if r.state.Targets[i].Hash != r.state.Version.Hash {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// publishTargets publishes to every stale target concurrently; each target
+// succeeds or fails on its own.
+func (r *runner) publishTargets(ctx context.Context, res *Result, files []publish.File, now time.Time) {
+	v := r.state.Version
+	pv := publish.Version{Source: r.cfg.Name, Number: v.Number, Time: v.Time, Hash: v.Hash}
+	idx := r.stale()
+	errs := make([]error, len(r.targets))
+	var wg gosync.WaitGroup
+	for _, i := range idx {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = r.targets[i].Publish(ctx, pv, files)
+		}()
+	}
+	wg.Wait()
+	r.dirty = r.dirty || len(idx) > 0
+	for _, i := range idx {
+		ts := &r.state.Targets[i]
+		ts.LastAttempt = now
+		if errs[i] != nil {
+			ts.LastError = errs[i].Error()
+			res.fail("publish", ts.Name, errs[i])
+			r.log.WithFields(logrus.Fields{"target": ts.Name, "version": v.Number, "error": errs[i]}).Warn("publish failed; will retry next cycle")
+			continue
+		}
+		ts.LastError, ts.LastSuccess, ts.Version, ts.Hash = "", now, v.Number, v.Hash
+		r.state.LastPublish = now
+		res.Published = append(res.Published, ts.Name)
+		res.Actions = append(res.Actions, fmt.Sprintf("версия %d опубликована: %s", v.Number, ts.Name))
+		r.log.WithFields(logrus.Fields{"target": ts.Name, "version": v.Number}).Info("published")
+	}
+}
+
+func (r *runner) targetNames() []string {
+	names := make([]string, len(r.targets))
+	for i, t := range r.targets {
+		names[i] = t.Name()
+	}
+	if len(names) == 0 {
+		return []string{"(целей публикации нет)"}
+	}
+	return names
+}
+
+func versionNumber(st *State) int {
+	if st.Version == nil {
+		return 0
+	}
+	return st.Version.Number
+}
+
+func fileNames(fs []publish.File) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// contentHash identifies a set of files by names and bytes.
+func contentHash(fs []publish.File) string {
+	sorted := append([]publish.File(nil), fs...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	h := sha256.New()
+	for _, f := range sorted {
+		fmt.Fprintf(h, "%s\x00%d\x00", f.Name, len(f.Data))
+		h.Write(f.Data)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func hashJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func hashStrings(ss ...string) string {
+	h := sha256.New()
+	for _, s := range ss {
+		fmt.Fprintf(h, "%d\x00%s", len(s), s)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
