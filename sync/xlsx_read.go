@@ -17,7 +17,7 @@ import (
 // instead of exhausting memory.
 const (
 	MaxUnzipSize    = 256 << 20 // whole archive, unpacked
-	MaxUnzipXMLSize = 64 << 20  // one part kept in memory; larger parts spill to a temp file
+	MaxUnzipXMLSize = 16 << 20  // one part kept in memory; larger parts spill to a temp file
 	MaxRows         = 200_000
 	MaxCols         = 200
 )
