@@ -1,0 +1,159 @@
+package render
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	psync "github.com/perechen-oiv/perechen/sync"
+
+	"github.com/perechen-oiv/perechen/rules"
+)
+
+func renderXLSX(t testing.TB, fx fixture) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := NewXLSX().Render(&buf, fx.reg, fx.meta); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// modelText is the registry's content without cell positions: what a
+// round trip must keep.
+func modelText(reg *rules.Registry) string {
+	var b strings.Builder
+	for _, p := range reg.Processes {
+		b.WriteString("P " + p.Number + " | " + p.Name + "\n")
+		for _, tp := range p.Touchpoints {
+			b.WriteString("  T " + tp.Name + " | " + tp.Kind + "\n")
+			for _, n := range tp.Needs {
+				b.WriteString("    N " + n.Text + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestXLSXRoundTrip(t *testing.T) {
+	for _, name := range []string{"sample", "seed003", "synthetic-500"} {
+		t.Run(name, func(t *testing.T) {
+			fx := loadFixture(t, name)
+			data := renderXLSX(t, fx)
+			g, err := psync.ReadXLSX(bytes.NewReader(data), int64(len(data)), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.Sheet != xlsxSheet {
+				t.Errorf("sheet %q, want %q", g.Sheet, xlsxSheet)
+			}
+			back, _ := rules.Parse(g, fx.profile)
+			if !back.HasHeader() {
+				t.Fatal("the written form has no header the parser finds")
+			}
+			want, got := modelText(fx.reg), modelText(back)
+			if got != want {
+				t.Errorf("round trip changed the model\n--- want:\n%s\n--- got:\n%s", clip(want), clip(got))
+			}
+			if !strings.HasPrefix(back.Title, "ПЕРЕЧЕНЬ") || !strings.Contains(back.Title, fx.meta.Organisation) {
+				t.Errorf("title block %q lacks the title or organisation", back.Title)
+			}
+			for i, c := range fx.profile.Captions() {
+				if back.Header[i] != c {
+					t.Errorf("header %d = %q, want the profile's %q", i+1, back.Header[i], c)
+				}
+			}
+		})
+	}
+}
+
+func TestXLSXDeterministic(t *testing.T) {
+	fx := loadFixture(t, "seed003")
+	a, b := renderXLSX(t, fx), renderXLSX(t, fx)
+	if !bytes.Equal(a, b) {
+		t.Fatal("two renders of the same registry differ")
+	}
+	fx.meta.Version = fx.meta.Version.AddDate(0, 0, 1)
+	if bytes.Equal(a, renderXLSX(t, fx)) {
+		t.Error("the version date does not reach the document properties")
+	}
+}
+
+func TestXLSXForm(t *testing.T) {
+	fx := loadFixture(t, "sample")
+	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, fx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := xlsxSheet
+	props, err := f.GetDocProps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if props.Created != "2026-11-24T10:30:00Z" || props.Modified != props.Created || props.Creator != "perechen" {
+		t.Errorf("doc properties %+v: want Created/Modified from Meta.Version and creator perechen", props)
+	}
+	layout, err := f.GetPageLayout(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *layout.Orientation != "landscape" || *layout.Size != 9 || *layout.FitToWidth != 1 {
+		t.Errorf("page layout %v/%v/%v: want landscape A4 fit to width", *layout.Orientation, *layout.Size, *layout.FitToWidth)
+	}
+	var titles string
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" {
+			titles = dn.RefersTo
+		}
+	}
+	header, _ := findRow(t, f, "№")
+	if want := "'Перечень'!$" + itoa(header) + ":$" + itoa(header+1); titles != want {
+		t.Errorf("print titles %q, want %q (header and column-number rows)", titles, want)
+	}
+	panes, err := f.GetPanes(s)
+	if err != nil || !panes.Freeze || panes.YSplit != header+1 {
+		t.Errorf("panes %+v: want frozen above row %d", panes, header+2)
+	}
+	merges, err := f.GetMergeCells(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// process 1 of the sample has one touchpoint with four needs: №, process,
+	// touchpoint and kind each merged over those four rows.
+	first := header + 2
+	want := map[string]bool{}
+	for _, c := range "ABCE" {
+		want[string(c)+itoa(first)+":"+string(c)+itoa(first+3)] = true
+	}
+	for _, m := range merges {
+		delete(want, m.GetStartAxis()+":"+m.GetEndAxis())
+	}
+	if len(want) > 0 {
+		t.Errorf("missing merges %v", want)
+	}
+	if v, _ := f.GetCellValue(s, "D"+itoa(first+1)); v != "Получение информации, в том числе о ходе рассмотрения запроса" {
+		t.Errorf("second need of process 1: %q", v)
+	}
+}
+
+// findRow returns the 1-based row whose column A equals text.
+func findRow(t *testing.T, f *excelize.File, text string) (int, []string) {
+	t.Helper()
+	rows, err := f.GetRows(xlsxSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == text {
+			return i + 1, r
+		}
+	}
+	t.Fatalf("no row starts with %q", text)
+	return 0, nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
