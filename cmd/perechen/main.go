@@ -39,8 +39,9 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"lint":  {"проверить Перечень (XLSX) по Порядку", runLint},
-		"rules": {"перечислить правила проверки и пункты Порядка", runRules},
+		"lint":     {"проверить Перечень (XLSX) по Порядку", runLint},
+		"rules":    {"перечислить правила проверки и пункты Порядка", runRules},
+		"template": {"записать пустой бланк Перечня (XLSX) по форме Порядка", runTemplate},
 	}
 }
 
