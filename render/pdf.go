@@ -71,9 +71,20 @@ type pdfDoc struct {
 	captions [5]string
 	colX     [6]float64
 	// measured text, per row
-	need, number, process, procCont, tp, tpCont, kind [][]string
-	headLines                                         [5][]string
-	headH                                             float64
+	need      [][]string
+	texts     []pdfTexts
+	rowLines  []int // height of each row in lines
+	headLines [5][]string
+	headH     float64
+	// flowing text of spans taller than a page (pdf_flow.go)
+	maxLines           int
+	procStart, tpStart []int // first row of each row's process and touchpoint span
+	printed            map[[2]int]int
+}
+
+// pdfTexts are the wrapped texts of a row's spans (shared by their rows).
+type pdfTexts struct {
+	number, process, procCont, tp, tpCont, kind []string
 }
 
 func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
@@ -101,7 +112,7 @@ func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
 	f.AddUTF8FontFromBytes(pdfFontFamily, "", fontRegular)
 	f.AddUTF8FontFromBytes(pdfFontFamily, "B", fontBold)
 	f.AliasNbPages(pdfNbAlias)
-	d := &pdfDoc{f: f, reg: reg, meta: meta, rows: spannedRows(reg), captions: officialCaptions(meta.Profile)}
+	d := &pdfDoc{f: f, reg: reg, meta: meta, rows: spannedRows(reg), captions: officialCaptions(meta.Profile), printed: map[[2]int]int{}}
 	x := pdfMargin
 	for i, w := range pdfColW {
 		d.colX[i] = x
@@ -118,19 +129,23 @@ func (d *pdfDoc) build() error {
 	}
 	titleH := d.titleHeight()
 	usable := pdfPageH - pdfMargin - pdfBottom - d.headH
+	d.expand(int((usable-titleH-2*pdfPadV)/pdfLine) - 1)
+	capped := func(n int) float64 { return pdfCellH(min(n, d.maxLines)) }
 	layout := paginate(d.rows, pdfSpanHeights{
-		Row: func(i int) float64 { return pdfCellH(len(d.need[i])) },
+		Row: func(i int) float64 { return pdfCellH(d.rowLines[i]) },
 		Proc: func(i int, cont bool) float64 {
+			t := d.texts[i]
 			if cont {
-				return pdfCellH(max(len(d.number[i]), len(d.procCont[i])))
+				return capped(max(len(t.number), len(t.procCont)))
 			}
-			return pdfCellH(max(len(d.number[i]), len(d.process[i])))
+			return capped(max(len(t.number), len(t.process)))
 		},
 		Tp: func(i int, cont bool) float64 {
+			t := d.texts[i]
 			if cont {
-				return pdfCellH(max(len(d.tpCont[i]), len(d.kind[i])))
+				return capped(max(len(t.tpCont), len(t.kind)))
 			}
-			return pdfCellH(max(len(d.tp[i]), len(d.kind[i])))
+			return capped(max(len(t.tp), len(t.kind)))
 		},
 	}, usable-titleH, usable)
 	d.f.SetFooterFunc(d.footer)
@@ -167,8 +182,7 @@ func (d *pdfDoc) measure() {
 	d.headH += pdfNumberRowH
 	f.SetFont(pdfFontFamily, "", pdfFontSize)
 	n := len(d.rows)
-	d.need, d.number, d.process, d.procCont = make([][]string, n), make([][]string, n), make([][]string, n), make([][]string, n)
-	d.tp, d.tpCont, d.kind = make([][]string, n), make([][]string, n), make([][]string, n)
+	d.need, d.texts = make([][]string, n), make([]pdfTexts, n)
 	cache := map[[2]string][]string{}
 	split := func(s string, col int) []string {
 		key := [2]string{s, string(rune('0' + col))}
@@ -181,19 +195,22 @@ func (d *pdfDoc) measure() {
 	}
 	for i, r := range d.rows {
 		d.need[i] = split(r.Need, 3)
+		t := &d.texts[i]
 		if r.ProcFirst || i == 0 {
-			d.number[i] = split(r.Number, 0)
-			d.process[i] = split(r.Process, 1)
-			d.procCont[i] = append(append([]string(nil), d.process[i]...), pdfContinued)
+			t.number = split(r.Number, 0)
+			t.process = split(r.Process, 1)
+			t.procCont = append(append([]string(nil), t.process...), pdfContinued)
 		} else {
-			d.number[i], d.process[i], d.procCont[i] = d.number[i-1], d.process[i-1], d.procCont[i-1]
+			prev := d.texts[i-1]
+			t.number, t.process, t.procCont = prev.number, prev.process, prev.procCont
 		}
 		if r.TpFirst || i == 0 {
-			d.tp[i] = split(r.Touchpoint, 2)
-			d.kind[i] = split(r.Kind, 4)
-			d.tpCont[i] = append(append([]string(nil), d.tp[i]...), pdfContinued)
+			t.tp = split(r.Touchpoint, 2)
+			t.kind = split(r.Kind, 4)
+			t.tpCont = append(append([]string(nil), t.tp...), pdfContinued)
 		} else {
-			d.tp[i], d.kind[i], d.tpCont[i] = d.tp[i-1], d.kind[i-1], d.tpCont[i-1]
+			prev := d.texts[i-1]
+			t.tp, t.kind, t.tpCont = prev.tp, prev.kind, prev.tpCont
 		}
 	}
 }
@@ -294,23 +311,18 @@ func (d *pdfDoc) drawPage(p pdfPage, y float64) {
 	for k, i := range p.Rows {
 		d.cell(3, ys[k], ys[k+1], d.need[i], "L")
 	}
+	capacity := func(s pdfSeg) int { return int((ys[s.Last+1]-ys[s.First]-2*pdfPadV)/pdfLine + 0.01) }
 	for _, s := range p.Tps {
 		i := p.Rows[s.First]
-		tp := d.tp[i]
-		if s.Cont {
-			tp = d.tpCont[i]
-		}
-		d.cell(2, ys[s.First], ys[s.Last+1], tp, "L")
-		d.cell(4, ys[s.First], ys[s.Last+1], d.kind[i], "C")
+		t, start, c := d.texts[i], d.tpStart[i], capacity(s)
+		d.cell(2, ys[s.First], ys[s.Last+1], d.flow(2, start, t.tp, t.tpCont, c), "L")
+		d.cell(4, ys[s.First], ys[s.Last+1], d.flow(4, start, t.kind, t.kind, c), "C")
 	}
 	for _, s := range p.Procs {
 		i := p.Rows[s.First]
-		name := d.process[i]
-		if s.Cont {
-			name = d.procCont[i]
-		}
-		d.cell(0, ys[s.First], ys[s.Last+1], d.number[i], "C")
-		d.cell(1, ys[s.First], ys[s.Last+1], name, "L")
+		t, start, c := d.texts[i], d.procStart[i], capacity(s)
+		d.cell(0, ys[s.First], ys[s.Last+1], d.flow(0, start, t.number, t.number, c), "C")
+		d.cell(1, ys[s.First], ys[s.Last+1], d.flow(1, start, t.process, t.procCont, c), "L")
 	}
 }
 
