@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -53,15 +52,13 @@ func WriteTemplate(w io.Writer, p *rules.Profile, opts TemplateOptions) error {
 	if org == "" {
 		org = "[наименование органа]"
 	}
-	header, first, err := x.head(title, org, "", officialCaptions(p), opts.NumberRow)
+	h := xlsxHead{Title: title, Organisation: org, Captions: officialCaptions(p), NumberRow: opts.NumberRow}
+	sw, first, err := x.start(h, func(first int) error { return x.dropDowns(p, first) })
 	if err == nil {
-		err = x.examples(p, first, opts.ExampleRows)
+		err = x.examples(sw, p, first, opts.ExampleRows)
 	}
 	if err == nil {
-		err = x.dropDowns(p, first)
-	}
-	if err == nil {
-		err = x.finish(header, first, title, opts.Organisation, time.Time{})
+		err = sw.Flush()
 	}
 	if err == nil {
 		_, err = x.f.WriteTo(w)
@@ -72,38 +69,29 @@ func WriteTemplate(w io.Writer, p *rules.Profile, opts TemplateOptions) error {
 	return nil
 }
 
-// examples writes placeholder rows: one process with a touchpoint of each
-// kind, two needs each, repeated up to n rows.
-func (x *xlsxForm) examples(p *rules.Profile, first, n int) error {
-	f, s := x.f, x.sheet
-	if n == 0 {
-		return nil
-	}
+// examples writes placeholder rows: processes with a touchpoint of each
+// kind, two needs each, up to n rows.
+func (x *xlsxForm) examples(sw *excelize.StreamWriter, p *rules.Profile, first, n int) error {
 	kinds := p.KindLabels()
+	text, center := x.style.text, x.style.center
 	proc := 0
 	for i := range n {
-		row := first + i
-		values := []any{nil, nil, nil, "[потребность клиента — из п. 2.6 Порядка]", nil}
+		values := []any{excelize.Cell{StyleID: center}, excelize.Cell{StyleID: text}, excelize.Cell{StyleID: text},
+			excelize.Cell{StyleID: text, Value: "[потребность клиента — из п. 2.6 Порядка]"}, excelize.Cell{StyleID: center}}
 		if i%4 == 0 {
 			proc++
-			values[0], values[1] = proc, "[процесс взаимодействия с внутренним клиентом]"
+			values[0] = excelize.Cell{StyleID: center, Value: proc}
+			values[1] = excelize.Cell{StyleID: text, Value: "[процесс взаимодействия с внутренним клиентом]"}
 		}
 		if i%2 == 0 {
-			values[2] = "[точка взаимодействия — выберите из списка]"
-			values[4] = kinds[(i/2)%len(kinds)]
+			values[2] = excelize.Cell{StyleID: text, Value: "[точка взаимодействия — выберите из списка]"}
+			values[4] = excelize.Cell{StyleID: center, Value: kinds[(i/2)%len(kinds)]}
 		}
-		if err := f.SetSheetRow(s, cell(row, 1), &values); err != nil {
+		if err := sw.SetRow(cell(first+i, 1), values, excelize.RowOpts{Height: 2*xlsxLineH + 3}); err != nil {
 			return err
 		}
 	}
-	last := first + n - 1
-	if err := f.SetCellStyle(s, cell(first, 1), cell(last, 5), x.style.text); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(s, cell(first, 1), cell(last, 1), x.style.center); err != nil {
-		return err
-	}
-	return f.SetCellStyle(s, cell(first, 5), cell(last, 5), x.style.center)
+	return nil
 }
 
 // dropDowns writes the vocabularies on the hidden sheet and validates the

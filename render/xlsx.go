@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/perechen-oiv/perechen/rules"
 )
 
@@ -32,107 +34,104 @@ func (*XLSX) Render(w io.Writer, reg *rules.Registry, meta Meta) error {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	defer x.f.Close()
-	title := officialTitle(reg, meta.Profile)
-	header, first, err := x.head(title, strings.TrimSpace(meta.Organisation), officialVersion(meta), officialCaptions(meta.Profile), true)
+	h := xlsxHead{Title: officialTitle(reg, meta.Profile), Organisation: meta.Organisation, Version: officialVersion(meta),
+		Captions: officialCaptions(meta.Profile), NumberRow: true, Created: meta.Version}
+	sw, first, err := x.start(h, nil)
+	if err == nil {
+		err = x.rows(sw, spannedRows(reg), first)
+	}
+	if err == nil {
+		err = sw.Flush()
+	}
+	if err == nil {
+		_, err = x.f.WriteTo(w)
+	}
 	if err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	if err := x.rows(spannedRows(reg), first); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	if err := x.finish(header, first, title, meta.Organisation, meta.Version); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	if _, err := x.f.WriteTo(w); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
 	return nil
 }
 
-// rows writes the form's rows from sheet row first and merges the spans.
-func (x *xlsxForm) rows(rows []spannedRow, first int) error {
-	f, s := x.f, x.sheet
-	if len(rows) == 0 {
+// rows streams the form's rows from sheet row first and merges the spans.
+func (x *xlsxForm) rows(sw *excelize.StreamWriter, rows []spannedRow, first int) error {
+	lines := xlsxRowLines(rows)
+	text, center := x.style.text, x.style.center
+	for i, r := range rows {
+		values := []any{excelize.Cell{StyleID: center}, excelize.Cell{StyleID: text}, excelize.Cell{StyleID: text},
+			excelize.Cell{StyleID: text, Value: r.Need}, excelize.Cell{StyleID: center}}
+		if r.ProcFirst {
+			values[0] = excelize.Cell{StyleID: center, Value: xlsxNumber(r.Number)}
+			values[1] = excelize.Cell{StyleID: text, Value: r.Process}
+		}
+		if r.TpFirst {
+			values[2] = excelize.Cell{StyleID: text, Value: r.Touchpoint}
+			values[4] = excelize.Cell{StyleID: center, Value: r.Kind}
+		}
+		if err := sw.SetRow(cell(first+i, 1), values, excelize.RowOpts{Height: float64(lines[i])*xlsxLineH + 3}); err != nil {
+			return err
+		}
+	}
+	merge := func(a, b int, cols ...int) error {
+		for _, c := range cols {
+			if err := sw.MergeCell(cell(first+a, c), cell(first+b, c)); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
-	last := first + len(rows) - 1
-	if err := f.SetCellStyle(s, cell(first, 1), cell(last, 5), x.style.text); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(s, cell(first, 1), cell(last, 1), x.style.center); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(s, cell(first, 5), cell(last, 5), x.style.center); err != nil {
-		return err
-	}
-	lines := make([]int, len(rows))
 	procStart, tpStart := 0, 0
 	for i, r := range rows {
-		row := first + i
-		lines[i] = xlsxLines(r.Need, xlsxColW[3])
-		values := []any{nil, nil, nil, r.Need, nil}
 		if r.ProcFirst {
 			procStart = i
-			values[0], values[1] = xlsxNumber(r.Number), r.Process
 		}
 		if r.TpFirst {
 			tpStart = i
-			values[2], values[4] = r.Touchpoint, r.Kind
 		}
-		if err := f.SetSheetRow(s, cell(row, 1), &values); err != nil {
-			return err
-		}
-		if r.TpLast {
-			if err := x.span(rows, lines, tpStart, i, first, 3, 5); err != nil {
+		if r.TpLast && i > tpStart {
+			if err := merge(tpStart, i, 3, 5); err != nil {
 				return err
 			}
 		}
-		if r.ProcLast {
-			if err := x.span(rows, lines, procStart, i, first, 1, 2); err != nil {
+		if r.ProcLast && i > procStart {
+			if err := merge(procStart, i, 1, 2); err != nil {
 				return err
 			}
-		}
-	}
-	for i, n := range lines {
-		if err := f.SetRowHeight(s, first+i, float64(n)*xlsxLineH+3); err != nil {
-			return err
 		}
 	}
 	return nil
 }
 
-// span merges rows a..b of the given columns (1-based; the touchpoint
-// spans columns 3 and 5, leaving the needs in 4 alone) and grows the last
-// row when the merged text needs more lines than the rows have.
-func (x *xlsxForm) span(rows []spannedRow, lines []int, a, b, first int, cols ...int) error {
-	need := 0
-	for _, c := range cols {
-		var text string
-		switch c {
-		case 1:
-			text = rows[a].Number
-		case 2:
-			text = rows[a].Process
-		case 3:
-			text = rows[a].Touchpoint
-		case 5:
-			text = rows[a].Kind
+// xlsxRowLines estimates each row's height in lines: its need, grown at
+// the last row of a span whose merged text needs more lines than the span's
+// rows have (Excel does not size rows holding merged cells by itself).
+func xlsxRowLines(rows []spannedRow) []int {
+	lines := make([]int, len(rows))
+	procStart, tpStart := 0, 0
+	grow := func(a, b, need int) {
+		have := 0
+		for i := a; i <= b; i++ {
+			have += lines[i]
 		}
-		need = max(need, xlsxLines(text, xlsxColW[c-1]))
-		if b > a {
-			if err := x.f.MergeCell(x.sheet, cell(first+a, c), cell(first+b, c)); err != nil {
-				return err
-			}
+		if need > have {
+			lines[b] += need - have
 		}
 	}
-	have := 0
-	for i := a; i <= b; i++ {
-		have += lines[i]
+	for i, r := range rows {
+		lines[i] = xlsxLines(r.Need, xlsxColW[3])
+		if r.ProcFirst {
+			procStart = i
+		}
+		if r.TpFirst {
+			tpStart = i
+		}
+		if r.TpLast {
+			grow(tpStart, i, max(xlsxLines(r.Touchpoint, xlsxColW[2]), xlsxLines(r.Kind, xlsxColW[4])))
+		}
+		if r.ProcLast {
+			grow(procStart, i, max(xlsxLines(r.Number, xlsxColW[0]), xlsxLines(r.Process, xlsxColW[1])))
+		}
 	}
-	if need > have {
-		lines[b] += need - have
-	}
-	return nil
+	return lines
 }
 
 // xlsxNumber writes a plain process number as a number (Excel would flag

@@ -76,82 +76,110 @@ func cell(row, col int) string {
 	return name
 }
 
-// head writes the title block and the header from row 1; it returns the
-// header row and the first data row.
-func (x *xlsxForm) head(title, organisation, version string, captions [5]string, numberRow bool) (header, first int, err error) {
-	f, s := x.f, x.sheet
-	row := 1
-	line := func(text string, style int, lines int) {
-		if err != nil {
-			return
-		}
-		if err = f.SetCellStr(s, cell(row, 1), text); err == nil {
-			err = f.MergeCell(s, cell(row, 1), cell(row, 5))
-		}
-		if err == nil {
-			err = f.SetCellStyle(s, cell(row, 1), cell(row, 5), style)
-		}
-		if err == nil {
-			err = f.SetRowHeight(s, row, float64(max(1, lines))*20)
-		}
-		row++
-	}
-	headWord, rest, _ := strings.Cut(strings.TrimSpace(title), " ")
-	line(headWord, x.style.title, 1)
-	if rest != "" {
-		line(rest, x.style.subtitle, xlsxLines(rest, xlsxColW[0]+xlsxColW[1]+xlsxColW[2]+xlsxColW[3]+xlsxColW[4]))
-	}
-	if organisation != "" {
-		line(organisation, x.style.plain, 1)
-	}
-	if version != "" {
-		line(version, x.style.plain, 1)
-	}
-	row++ // a blank row between the title block and the table
-	header = row
-	capLines := 1
-	for i, c := range captions {
-		if err == nil {
-			err = f.SetCellStr(s, cell(row, i+1), c)
-		}
-		capLines = max(capLines, xlsxLines(c, xlsxColW[i]))
-	}
-	if err == nil {
-		err = f.SetCellStyle(s, cell(row, 1), cell(row, 5), x.style.header)
-	}
-	if err == nil {
-		err = f.SetRowHeight(s, row, float64(capLines)*xlsxLineH+4)
-	}
-	row++
-	if numberRow {
-		for i := range 5 {
-			if err == nil {
-				err = f.SetCellInt(s, cell(row, i+1), int64(i+1))
-			}
-		}
-		if err == nil {
-			err = f.SetCellStyle(s, cell(row, 1), cell(row, 5), x.style.number)
-		}
-		row++
-	}
-	return header, row, err
+// xlsxHead is the part of the form above the data rows.
+type xlsxHead struct {
+	Title, Organisation, Version string
+	Captions                     [5]string
+	NumberRow                    bool
+	Created                      time.Time // document properties; zero means the fixed epoch
 }
 
-// finish sets widths, freezes the header, repeats it on printed pages, fits
-// the table to the page width on A4 landscape, and fixes the document
-// properties so the same input gives the same bytes.
-func (x *xlsxForm) finish(header, first int, title, organisation string, version time.Time) error {
-	f, s := x.f, x.sheet
-	for i, w := range xlsxColW {
-		col := string(rune('A' + i))
-		if err := f.SetColWidth(s, col, col, w); err != nil {
-			return err
+// titleLines are the title block's rows: "ПЕРЕЧЕНЬ" alone as in the form,
+// the rest of the title, the organisation and the version.
+func (h xlsxHead) titleLines() []string {
+	head, rest, _ := strings.Cut(strings.TrimSpace(h.Title), " ")
+	lines := []string{head}
+	for _, l := range []string{rest, strings.TrimSpace(h.Organisation), h.Version} {
+		if l != "" {
+			lines = append(lines, l)
 		}
 	}
-	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: first - 1, TopLeftCell: cell(first, 1), ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: cell(first, 1), ActiveCell: cell(first, 1), Pane: "bottomLeft"}}}); err != nil {
-		return err
+	return lines
+}
+
+// rows returns the header row and the first data row (1-based): the title
+// block, a blank row, the header and the optional column-number row.
+func (h xlsxHead) rows() (header, first int) {
+	header = len(h.titleLines()) + 2
+	first = header + 1
+	if h.NumberRow {
+		first++
 	}
+	return header, first
+}
+
+// start sets the sheet up (page setup, print titles, document properties,
+// anything extra from before, which sees the first data row) and streams
+// the title block and header; the caller streams the data rows and flushes.
+// Streaming keeps 10,000-row forms fast: excelize's cell API checks every
+// write against every merged range.
+func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.StreamWriter, int, error) {
+	f, s := x.f, x.sheet
+	header, first := h.rows()
+	if err := x.setup(h, header, first); err != nil {
+		return nil, 0, err
+	}
+	if before != nil {
+		if err := before(first); err != nil {
+			return nil, 0, err
+		}
+	}
+	sw, err := f.NewStreamWriter(s)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, w := range xlsxColW {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return nil, 0, err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: first - 1, TopLeftCell: cell(first, 1), ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: cell(first, 1), ActiveCell: cell(first, 1), Pane: "bottomLeft"}}}); err != nil {
+		return nil, 0, err
+	}
+	wide := xlsxColW[0] + xlsxColW[1] + xlsxColW[2] + xlsxColW[3] + xlsxColW[4]
+	for i, l := range h.titleLines() {
+		style, height := x.style.plain, 18.0
+		switch i {
+		case 0:
+			style, height = x.style.title, 22
+		case 1:
+			style, height = x.style.subtitle, float64(xlsxLines(l, wide/1.2))*17
+		}
+		row := []any{excelize.Cell{StyleID: style, Value: l}, excelize.Cell{StyleID: style}, excelize.Cell{StyleID: style},
+			excelize.Cell{StyleID: style}, excelize.Cell{StyleID: style}}
+		if err := sw.SetRow(cell(i+1, 1), row, excelize.RowOpts{Height: height}); err != nil {
+			return nil, 0, err
+		}
+		if err := sw.MergeCell(cell(i+1, 1), cell(i+1, 5)); err != nil {
+			return nil, 0, err
+		}
+	}
+	capLines := 1
+	row := make([]any, 5)
+	for i, c := range h.Captions {
+		row[i] = excelize.Cell{StyleID: x.style.header, Value: c}
+		capLines = max(capLines, xlsxLines(c, xlsxColW[i]))
+	}
+	if err := sw.SetRow(cell(header, 1), row, excelize.RowOpts{Height: float64(capLines)*xlsxLineH + 4}); err != nil {
+		return nil, 0, err
+	}
+	if h.NumberRow {
+		for i := range row {
+			row[i] = excelize.Cell{StyleID: x.style.number, Value: i + 1}
+		}
+		if err := sw.SetRow(cell(header+1, 1), row); err != nil {
+			return nil, 0, err
+		}
+	}
+	return sw, first, nil
+}
+
+// setup fits the table to the page width on A4 landscape, repeats the
+// header on printed pages, and fixes the document properties so the same
+// input gives the same bytes.
+func (x *xlsxForm) setup(h xlsxHead, header, first int) error {
+	f, s := x.f, x.sheet
 	a4, landscape, one, zero := 9, "landscape", 1, 0
 	if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &zero}); err != nil {
 		return err
@@ -171,14 +199,15 @@ func (x *xlsxForm) finish(header, first int, title, organisation string, version
 		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", s, header, first-1)}); err != nil {
 		return err
 	}
-	if version.IsZero() {
-		version = pdfEpoch
+	created := h.Created
+	if created.IsZero() {
+		created = pdfEpoch
 	}
-	stamp := version.UTC().Format("2006-01-02T15:04:05Z")
+	stamp := created.UTC().Format("2006-01-02T15:04:05Z")
 	return f.SetDocProps(&excelize.DocProperties{
 		Created: stamp, Modified: stamp, Creator: "perechen", LastModifiedBy: "perechen",
-		Title: title, Subject: "Перечень точек взаимодействия с внутренним клиентом",
-		Description: organisation, Language: "ru-RU",
+		Title: h.Title, Subject: "Перечень точек взаимодействия с внутренним клиентом",
+		Description: strings.TrimSpace(h.Organisation), Language: "ru-RU",
 	})
 }
 
