@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -56,7 +57,15 @@ func (*PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) error {
 	if err := doc.build(); err != nil {
 		return err
 	}
-	if err := doc.f.Output(w); err != nil {
+	var raw bytes.Buffer
+	if err := doc.f.Output(&raw); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	data, err := deflatePages(raw.Bytes())
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	if _, err := w.Write(data); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
 	return nil
@@ -89,7 +98,7 @@ type pdfTexts struct {
 
 func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "L", UnitStr: "mm", SizeStr: "A4"})
-	f.SetCompression(true)
+	f.SetCompression(false) // deflatePages compresses the pages afterwards, faster
 	f.SetCatalogSort(true)
 	created := meta.Version
 	if created.IsZero() {

@@ -40,9 +40,12 @@ func pdftotext(t *testing.T, data []byte, args ...string) string {
 	if err := os.WriteFile(in, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, append(append([]string{"-enc", "UTF-8"}, args...), in, "-")...).Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
+	cmd := exec.Command(bin, append(append([]string{"-enc", "UTF-8"}, args...), in, "-")...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("pdftotext: %v %s", err, stderr.String())
 	}
 	return string(out)
 }
@@ -104,6 +107,12 @@ func TestPDFDeterministicAndMetadata(t *testing.T) {
 		if !bytes.Contains(a, []byte(want)) {
 			t.Errorf("PDF lacks %q", want)
 		}
+	}
+	if pageStreams := regexp.MustCompile(`obj\n<</Length \d+>>\nstream`).FindAll(a, -1); len(pageStreams) > 0 {
+		t.Errorf("%d streams left uncompressed", len(pageStreams))
+	}
+	if n := bytes.Count(a, []byte("/Filter /FlateDecode")); n < pdfPages(a) {
+		t.Errorf("%d compressed streams for %d pages", n, pdfPages(a))
 	}
 	if !bytes.Contains(a, []byte("/FontFile2")) {
 		t.Error("the font is not embedded")
