@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,3 +159,43 @@ func findRow(t *testing.T, f *excelize.File, text string) (int, []string) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// gridDump is a readable golden of a workbook's first sheet: values row by
+// row (tab-separated, "\n" for line breaks) and the merged ranges.
+func gridDump(t *testing.T, data []byte) string {
+	t.Helper()
+	g, err := psync.ReadXLSX(bytes.NewReader(data), int64(len(data)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("# sheet " + g.Sheet + "\n")
+	for _, row := range g.Cells {
+		var vals []string
+		for _, c := range row {
+			vals = append(vals, strings.ReplaceAll(c.Value, "\n", `\n`))
+		}
+		b.WriteString(strings.TrimRight(strings.Join(vals, "\t"), "\t") + "\n")
+	}
+	for _, m := range g.Merges {
+		b.WriteString("# merge " + rules.ColumnName(m.Col0) + itoa(m.Row0+1) + ":" + rules.ColumnName(m.Col1) + itoa(m.Row1+1) + "\n")
+	}
+	return b.String()
+}
+
+func TestXLSXGolden(t *testing.T) {
+	for _, name := range []string{"sample", "seed003"} {
+		t.Run(name, func(t *testing.T) {
+			data := renderXLSX(t, loadFixture(t, name))
+			checkGolden(t, "xlsx-"+name+".tsv.golden", []byte(gridDump(t, data)))
+			checkGolden(t, "xlsx-"+name+".sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
+		})
+	}
+	p, err := rules.LoadProfile("oiv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := writeTemplate(t, p, TemplateOptions{NumberRow: true, ExampleRows: 4, Organisation: "Тестовый орган"})
+	checkGolden(t, "template-oiv.tsv.golden", []byte(gridDump(t, data)))
+	checkGolden(t, "template-oiv.sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
+}
