@@ -147,6 +147,16 @@ func TestPDFPagesGrowWithRows(t *testing.T) {
 			t.Errorf("%d rows: %d pages, not more than %d for fewer rows", n, pages, prev)
 		}
 		prev = pages
+		if n == 400 {
+			// every page repeats the header; a process cut by a page break says so
+			raw := pdftotext(t, data, "-raw")
+			if got := strings.Count(raw, "Точка взаимодействия"); got != pages {
+				t.Errorf("header caption printed %d times on %d pages", got, pages)
+			}
+			if got := strings.Count(raw, pdfContinued); got == 0 || got > 2*pages {
+				t.Errorf("%q printed %d times on %d pages", pdfContinued, got, pages)
+			}
+		}
 		if n == 2000 {
 			text := squeeze(pdftotext(t, data, "-raw"))
 			last := reg.Processes[len(reg.Processes)-1].Name
