@@ -158,18 +158,20 @@ func (d *pdfDoc) build() error {
 		},
 	}, usable-titleH, usable)
 	d.f.SetFooterFunc(d.footer)
+	y := pdfMargin
 	for pi, page := range layout.Pages {
 		d.f.AddPage()
-		y := pdfMargin
+		y = pdfMargin
 		if pi == 0 {
 			y = d.drawTitle(y)
 		}
 		y = d.drawHeader(y)
 		if len(d.rows) == 0 {
-			d.drawEmpty(y)
+			y = d.drawEmpty(y)
 		}
-		d.drawPage(page, y)
+		y = d.drawPage(page, y)
 	}
+	d.drawChanges(y)
 	if err := d.f.Error(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
@@ -300,15 +302,58 @@ func (d *pdfDoc) drawHeader(y float64) float64 {
 	return y + pdfNumberRowH
 }
 
-func (d *pdfDoc) drawEmpty(y float64) {
+func (d *pdfDoc) drawEmpty(y float64) float64 {
 	w := d.colX[5] - d.colX[0]
 	d.f.Rect(d.colX[0], y, w, pdfCellH(1), "D")
 	d.f.SetXY(d.colX[0], y+pdfPadV)
 	d.f.CellFormat(w, pdfLine, "Перечень не содержит процессов", "", 0, "C", false, 0, "")
+	return y + pdfCellH(1)
+}
+
+// drawChanges lists Meta.Changes under the table (on a new page when the
+// last one is full): what the current version changed (п. 5.3 actualization).
+func (d *pdfDoc) drawChanges(y float64) {
+	if len(d.meta.Changes) == 0 {
+		return
+	}
+	f := d.f
+	width := d.colX[5] - d.colX[0]
+	f.SetFont(pdfFontFamily, "", pdfFontSize)
+	var lines []string
+	for _, c := range d.meta.Changes {
+		for k, l := range f.SplitText(strings.TrimSpace(c), width-6) {
+			if k == 0 {
+				l = "• " + l
+			} else {
+				l = "  " + l
+			}
+			lines = append(lines, l)
+		}
+	}
+	bottom := pdfPageH - pdfBottom
+	y += 6
+	if y+pdfTitleLine+pdfLine > bottom {
+		f.AddPage()
+		y = pdfMargin
+	}
+	f.SetFont(pdfFontFamily, "B", pdfFontSize+1)
+	f.SetXY(d.colX[0], y)
+	f.CellFormat(width, pdfTitleLine, "Изменения в этой редакции", "", 0, "L", false, 0, "")
+	y += pdfTitleLine
+	f.SetFont(pdfFontFamily, "", pdfFontSize)
+	for _, l := range lines {
+		if y+pdfLine > bottom {
+			f.AddPage()
+			y = pdfMargin
+		}
+		f.SetXY(d.colX[0], y)
+		f.CellFormat(width, pdfLine, l, "", 0, "L", false, 0, "")
+		y += pdfLine
+	}
 }
 
 // drawPage draws the rows of one page starting at y.
-func (d *pdfDoc) drawPage(p pdfPage, y float64) {
+func (d *pdfDoc) drawPage(p pdfPage, y float64) float64 {
 	f := d.f
 	ys := make([]float64, len(p.Rows)+1)
 	ys[0] = y
@@ -333,6 +378,7 @@ func (d *pdfDoc) drawPage(p pdfPage, y float64) {
 		d.cell(0, ys[s.First], ys[s.Last+1], d.flow(0, start, t.number, t.number, c), "C")
 		d.cell(1, ys[s.First], ys[s.Last+1], d.flow(1, start, t.process, t.procCont, c), "L")
 	}
+	return ys[len(ys)-1]
 }
 
 // cell draws graph col between y0 and y1 with its lines top-aligned; lines
@@ -363,15 +409,23 @@ func (d *pdfDoc) footer() {
 	f.SetFont(pdfFontFamily, "", pdfFontSize-1)
 	f.SetTextColor(64, 64, 64)
 	y := pdfPageH - pdfBottom + 4
-	left := strings.TrimSpace(d.meta.Organisation)
-	if v := officialVersion(d.meta); v != "" {
-		if left != "" {
-			left += " · "
+	var parts []string
+	for _, p := range []string{d.meta.Organisation, officialVersion(d.meta), d.meta.Source} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
 		}
-		left += v
+	}
+	left := strings.Join(parts, " · ")
+	const leftW = 210.0
+	if f.GetStringWidth(left) > leftW-2*pdfPadH {
+		r := []rune(left)
+		for len(r) > 0 && f.GetStringWidth(string(r)+"…") > leftW-2*pdfPadH {
+			r = r[:len(r)-1]
+		}
+		left = string(r) + "…"
 	}
 	f.SetXY(pdfMargin, y)
-	f.CellFormat(200, pdfLine, left, "", 0, "L", false, 0, "")
+	f.CellFormat(leftW, pdfLine, left, "", 0, "L", false, 0, "")
 	f.SetXY(pdfPageW-pdfMargin-60, y)
 	f.CellFormat(60, pdfLine, fmt.Sprintf("Стр. %d из %s", f.PageNo(), pdfNbAlias), "", 0, "R", false, 0, "")
 	f.SetTextColor(0, 0, 0)
