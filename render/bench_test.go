@@ -8,7 +8,7 @@ import (
 )
 
 // benchRegistry parses rules.SyntheticGrid(rows) once per benchmark.
-func benchRegistry(b *testing.B, rows int) (*rules.Registry, Meta) {
+func pxBenchRegistry(b *testing.B, rows int) (*rules.Registry, Meta) {
 	b.Helper()
 	p, err := rules.LoadProfile("oiv")
 	if err != nil {
@@ -18,8 +18,8 @@ func benchRegistry(b *testing.B, rows int) (*rules.Registry, Meta) {
 	return reg, Meta{Organisation: "Синтетический орган", Profile: p, VersionLabel: "версия 1"}
 }
 
-func benchRender(b *testing.B, r Renderer, rows int) {
-	reg, meta := benchRegistry(b, rows)
+func pxBench(b *testing.B, r Renderer, rows int) {
+	reg, meta := pxBenchRegistry(b, rows)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -31,6 +31,6 @@ func benchRender(b *testing.B, r Renderer, rows int) {
 }
 
 // BenchmarkRenderPDF: target ≤ 1 s for 10,000 rows.
-func BenchmarkRenderPDF(b *testing.B) { benchRender(b, NewPDF(), 10000) }
+func BenchmarkRenderPDF(b *testing.B) { pxBench(b, NewPDF(), 10000) }
 
-func BenchmarkRenderXLSX(b *testing.B) { benchRender(b, NewXLSX(), 10000) }
+func BenchmarkRenderXLSX(b *testing.B) { pxBench(b, NewXLSX(), 10000) }

@@ -12,8 +12,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// checkGolden compares got with testdata/name, rewriting it under -update.
-func checkGolden(t *testing.T, name string, got []byte) {
+// pxGolden compares got with testdata/name, rewriting it under -update.
+func pxGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
@@ -30,19 +30,19 @@ func checkGolden(t *testing.T, name string, got []byte) {
 		t.Fatalf("golden %s: %v (run go test ./render -update)", path, err)
 	}
 	if string(want) != string(got) {
-		t.Errorf("%s differs from the golden file; if the change is intended run go test ./render -update\n--- got:\n%s", path, clip(string(got)))
+		t.Errorf("%s differs from the golden file; if the change is intended run go test ./render -update\n--- got:\n%s", path, pxClip(string(got)))
 	}
 }
 
-func clip(s string) string {
+func pxClip(s string) string {
 	if len(s) > 4000 {
 		return s[:4000] + "\n…"
 	}
 	return s
 }
 
-// fixture is a parsed registry with the Meta the goldens were made with.
-type fixture struct {
+// pxFixture is a parsed registry with the Meta the goldens were made with.
+type pxFixture struct {
 	name    string
 	grid    rules.Grid
 	profile *rules.Profile
@@ -50,7 +50,7 @@ type fixture struct {
 	meta    Meta
 }
 
-func loadFixture(t testing.TB, name string) fixture {
+func pxLoad(t testing.TB, name string) pxFixture {
 	t.Helper()
 	var (
 		g       rules.Grid
@@ -63,7 +63,7 @@ func loadFixture(t testing.TB, name string) fixture {
 	case "seed003":
 		g, profile, org = rules.Seed003Grid(), "mimp-mo", "Министерство информации и молодежной политики Московской области"
 	default:
-		g, profile, org = rules.SyntheticGrid(parseRows(name)), "oiv", "Синтетический орган"
+		g, profile, org = rules.SyntheticGrid(pxRows(name)), "oiv", "Синтетический орган"
 	}
 	p, err := rules.LoadProfile(profile)
 	if err != nil {
@@ -71,9 +71,9 @@ func loadFixture(t testing.TB, name string) fixture {
 	}
 	reg, _ := rules.Parse(g, p)
 	if !reg.HasHeader() || len(reg.Processes) == 0 {
-		t.Fatalf("fixture %s did not parse", name)
+		t.Fatalf("pxFixture %s did not parse", name)
 	}
-	return fixture{name: name, grid: g, profile: p, reg: reg, meta: Meta{
+	return pxFixture{name: name, grid: g, profile: p, reg: reg, meta: Meta{
 		Organisation: org,
 		Profile:      p,
 		Version:      time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC),
@@ -83,7 +83,7 @@ func loadFixture(t testing.TB, name string) fixture {
 }
 
 // parseRows reads "synthetic-N".
-func parseRows(name string) int {
+func pxRows(name string) int {
 	n := 0
 	for _, c := range name {
 		if c >= '0' && c <= '9' {

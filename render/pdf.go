@@ -61,7 +61,7 @@ func (*PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) error {
 	if err := doc.f.Output(&raw); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	data, err := deflatePages(raw.Bytes())
+	data, err := pdfDeflatePages(raw.Bytes())
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
@@ -98,7 +98,7 @@ type pdfTexts struct {
 
 func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "L", UnitStr: "mm", SizeStr: "A4"})
-	f.SetCompression(false) // deflatePages compresses the pages afterwards, faster
+	f.SetCompression(false) // pdfDeflatePages compresses the pages afterwards, faster
 	f.SetCatalogSort(true)
 	created := meta.Version
 	if created.IsZero() {
@@ -118,8 +118,8 @@ func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(false, pdfBottom)
 	f.SetCellMargin(pdfPadH)
-	f.AddUTF8FontFromBytes(pdfFontFamily, "", fontRegular)
-	f.AddUTF8FontFromBytes(pdfFontFamily, "B", fontBold)
+	f.AddUTF8FontFromBytes(pdfFontFamily, "", pdfFontRegular)
+	f.AddUTF8FontFromBytes(pdfFontFamily, "B", pdfFontBold)
 	f.AliasNbPages(pdfNbAlias)
 	d := &pdfDoc{f: f, reg: reg, meta: meta, rows: spannedRows(reg), captions: officialCaptions(meta.Profile), printed: map[[2]int]int{}}
 	x := pdfMargin
@@ -140,7 +140,7 @@ func (d *pdfDoc) build() error {
 	usable := pdfPageH - pdfMargin - pdfBottom - d.headH
 	d.expand(int((usable-titleH-2*pdfPadV)/pdfLine) - 1)
 	capped := func(n int) float64 { return pdfCellH(min(n, d.maxLines)) }
-	layout := paginate(d.rows, pdfSpanHeights{
+	layout := pdfPaginate(d.rows, pdfSpanHeights{
 		Row: func(i int) float64 { return pdfCellH(d.rowLines[i]) },
 		Proc: func(i int, cont bool) float64 {
 			t := d.texts[i]

@@ -9,14 +9,14 @@ import (
 	"strconv"
 )
 
-// deflatePages compresses the page content streams of an uncompressed fpdf
+// pdfDeflatePages compresses the page content streams of an uncompressed fpdf
 // document and rewrites its cross-reference table. fpdf's own compression
 // builds a new zlib writer for every page (over a megabyte each), which was
 // two thirds of the time of a 10,000-row render; one writer, reset per
 // stream, gives the same bytes for the same input and is three times faster.
 // Streams other than plain "<</Length n>>" ones (fonts are compressed by
 // fpdf already) are copied as they are.
-func deflatePages(in []byte) ([]byte, error) {
+func pdfDeflatePages(in []byte) ([]byte, error) {
 	objs, xref, err := pdfObjects(in)
 	if err != nil {
 		return nil, err

@@ -10,9 +10,9 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-// TestDeflatePages compares with fpdf's own compression: the same page
+// TestPDFDeflatePages compares with fpdf's own compression: the same page
 // streams once inflated, and a cross-reference table pointing at objects.
-func TestDeflatePages(t *testing.T) {
+func TestPDFDeflatePages(t *testing.T) {
 	build := func(compress bool) []byte {
 		f := fpdf.New("L", "mm", "A4", "")
 		f.SetCompression(compress)
@@ -29,12 +29,12 @@ func TestDeflatePages(t *testing.T) {
 		}
 		return b.Bytes()
 	}
-	got, err := deflatePages(build(false))
+	got, err := pdfDeflatePages(build(false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := build(true)
-	if a, b := inflateAll(t, got), inflateAll(t, want); a != b {
+	if a, b := pxInflateAll(t, got), pxInflateAll(t, want); a != b {
 		t.Errorf("inflated streams differ:\n%s\n---\n%s", a, b)
 	}
 	objs, _, err := pdfObjects(got)
@@ -42,17 +42,17 @@ func TestDeflatePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range objs {
-		if !bytes.HasPrefix(got[o.off:], []byte(itoa(o.num)+" 0 obj\n")) {
+		if !bytes.HasPrefix(got[o.off:], []byte(pxItoa(o.num)+" 0 obj\n")) {
 			t.Errorf("xref entry of object %d points at %q", o.num, got[o.off:o.off+12])
 		}
 	}
-	if _, err := deflatePages([]byte("%PDF-1.3\nnot a pdf")); err == nil {
+	if _, err := pdfDeflatePages([]byte("%PDF-1.3\nnot a pdf")); err == nil {
 		t.Error("garbage accepted")
 	}
 }
 
 // inflateAll joins the inflated content of every FlateDecode stream.
-func inflateAll(t *testing.T, pdf []byte) string {
+func pxInflateAll(t *testing.T, pdf []byte) string {
 	t.Helper()
 	var out strings.Builder
 	for _, part := range bytes.Split(pdf, []byte("/Filter /FlateDecode /Length "))[1:] {

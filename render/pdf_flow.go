@@ -49,7 +49,7 @@ func (d *pdfDoc) expand(maxLines int) {
 		}
 	}
 	for i, r := range d.rows {
-		chunks := chunkLines(d.need[i], d.maxLines)
+		chunks := pdfChunkLines(d.need[i], d.maxLines)
 		for k, c := range chunks {
 			cr := r
 			if k > 0 {
@@ -75,8 +75,8 @@ func (d *pdfDoc) expand(maxLines int) {
 	d.procStart, d.tpStart = procStart, tpStart
 }
 
-// chunkLines cuts lines into runs of at most n; no lines is one empty run.
-func chunkLines(lines []string, n int) [][]string {
+// pdfChunkLines cuts lines into runs of at most n; no lines is one empty run.
+func pdfChunkLines(lines []string, n int) [][]string {
 	if len(lines) <= n {
 		return [][]string{lines}
 	}

@@ -7,9 +7,9 @@ import _ "embed"
 // embeds only the glyphs a document uses.
 var (
 	//go:embed fonts/DejaVuSansCondensed.ttf
-	fontRegular []byte
+	pdfFontRegular []byte
 	//go:embed fonts/DejaVuSansCondensed-Bold.ttf
-	fontBold []byte
+	pdfFontBold []byte
 )
 
 const pdfFontFamily = "DejaVuSansCondensed"

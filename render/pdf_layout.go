@@ -82,9 +82,9 @@ func (a *pdfAcc) add(rows []spannedRow, i int, m pdfSpanHeights) {
 	a.s += m.Row(i)
 }
 
-// paginate lays rows out on pages of the given usable heights (the first
+// pdfPaginate lays rows out on pages of the given usable heights (the first
 // page is shorter by the title block).
-func paginate(rows []spannedRow, m pdfSpanHeights, firstAvail, avail float64) pdfLayout {
+func pdfPaginate(rows []spannedRow, m pdfSpanHeights, firstAvail, avail float64) pdfLayout {
 	var (
 		out   pdfLayout
 		page  pdfPage

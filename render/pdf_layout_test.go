@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-// TestPaginate checks the page-break rules on random forms: rows in order
+// TestPDFPaginate checks the page-break rules on random forms: rows in order
 // exactly once, pages within their height, every segment as tall as its
 // text, continuation flags where a span began on an earlier page, and a
 // touchpoint that fits on a page never split.
-func TestPaginate(t *testing.T) {
+func TestPDFPaginate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for iter := range 300 {
 		var rows []spannedRow
@@ -35,7 +35,7 @@ func TestPaginate(t *testing.T) {
 			Tp:   func(i int, cont bool) float64 { return tpH[i] + map[bool]float64{true: 4}[cont] },
 		}
 		first, avail := 40.0+float64(rng.IntN(40)), 80.0+float64(rng.IntN(60))
-		lay := paginate(rows, m, first, avail)
+		lay := pdfPaginate(rows, m, first, avail)
 		next := 0
 		for pi, pg := range lay.Pages {
 			limit := avail

@@ -16,7 +16,7 @@ import (
 	"github.com/perechen-oiv/perechen/rules"
 )
 
-func renderPDF(t testing.TB, reg *rules.Registry, meta Meta) []byte {
+func pxRenderPDF(t testing.TB, reg *rules.Registry, meta Meta) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := NewPDF().Render(&buf, reg, meta); err != nil {
@@ -27,7 +27,7 @@ func renderPDF(t testing.TB, reg *rules.Registry, meta Meta) []byte {
 
 // pdftotext runs poppler's pdftotext with args on data. Without the tool
 // the test is skipped, except under CI=true where .ci/run installs it.
-func pdftotext(t *testing.T, data []byte, args ...string) string {
+func pxPdftotext(t *testing.T, data []byte, args ...string) string {
 	t.Helper()
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
@@ -50,11 +50,11 @@ func pdftotext(t *testing.T, data []byte, args ...string) string {
 	return string(out)
 }
 
-var pageRe = regexp.MustCompile(`/Type /Page\b[^s]`)
+var pxPageRe = regexp.MustCompile(`/Type /Page\b[^s]`)
 
-func pdfPages(data []byte) int { return len(pageRe.FindAll(data, -1)) }
+func pxPages(data []byte) int { return len(pxPageRe.FindAll(data, -1)) }
 
-func squeeze(s string) string {
+func pxSqueeze(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
@@ -68,11 +68,11 @@ func squeeze(s string) string {
 func TestPDFText(t *testing.T) {
 	for _, name := range []string{"sample", "seed003"} {
 		t.Run(name, func(t *testing.T) {
-			fx := loadFixture(t, name)
-			data := renderPDF(t, fx.reg, fx.meta)
-			raw := squeeze(pdftotext(t, data, "-raw"))
+			fx := pxLoad(t, name)
+			data := pxRenderPDF(t, fx.reg, fx.meta)
+			raw := pxSqueeze(pxPdftotext(t, data, "-raw"))
 			want := []string{"ПЕРЕЧЕНЬ", fx.meta.Organisation, "Посостояниюна24.11.2026(версия3)",
-				fmt.Sprintf("Стр.1из%d", pdfPages(data))}
+				fmt.Sprintf("Стр.1из%d", pxPages(data))}
 			for _, c := range fx.profile.Captions() {
 				want = append(want, c)
 			}
@@ -86,20 +86,20 @@ func TestPDFText(t *testing.T) {
 				}
 			}
 			for _, w := range want {
-				if !strings.Contains(raw, squeeze(w)) {
+				if !strings.Contains(raw, pxSqueeze(w)) {
 					t.Errorf("pdftotext output lacks %q", w)
 				}
 			}
-			layout := pdftotext(t, data, "-layout")
-			checkGolden(t, "pdf-"+name+".txt.golden", []byte(layout))
-			checkGolden(t, "pdf-"+name+".sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
+			layout := pxPdftotext(t, data, "-layout")
+			pxGolden(t, "pdf-"+name+".txt.golden", []byte(layout))
+			pxGolden(t, "pdf-"+name+".sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
 		})
 	}
 }
 
 func TestPDFDeterministicAndMetadata(t *testing.T) {
-	fx := loadFixture(t, "seed003")
-	a, b := renderPDF(t, fx.reg, fx.meta), renderPDF(t, fx.reg, fx.meta)
+	fx := pxLoad(t, "seed003")
+	a, b := pxRenderPDF(t, fx.reg, fx.meta), pxRenderPDF(t, fx.reg, fx.meta)
 	if !bytes.Equal(a, b) {
 		t.Fatal("two renders of the same registry differ")
 	}
@@ -111,21 +111,21 @@ func TestPDFDeterministicAndMetadata(t *testing.T) {
 	if pageStreams := regexp.MustCompile(`obj\n<</Length \d+>>\nstream`).FindAll(a, -1); len(pageStreams) > 0 {
 		t.Errorf("%d streams left uncompressed", len(pageStreams))
 	}
-	if n := bytes.Count(a, []byte("/Filter /FlateDecode")); n < pdfPages(a) {
-		t.Errorf("%d compressed streams for %d pages", n, pdfPages(a))
+	if n := bytes.Count(a, []byte("/Filter /FlateDecode")); n < pxPages(a) {
+		t.Errorf("%d compressed streams for %d pages", n, pxPages(a))
 	}
 	if !bytes.Contains(a, []byte("/FontFile2")) {
 		t.Error("the font is not embedded")
 	}
 	fx.meta.Version = fx.meta.Version.AddDate(0, 0, 1)
-	if bytes.Equal(a, renderPDF(t, fx.reg, fx.meta)) {
+	if bytes.Equal(a, pxRenderPDF(t, fx.reg, fx.meta)) {
 		t.Error("the version date does not reach the PDF")
 	}
 	// no version date: still no clock
 	m := fx.meta
 	m.Version = time.Time{}
-	x := renderPDF(t, fx.reg, m)
-	if !bytes.Equal(x, renderPDF(t, fx.reg, m)) || !bytes.Contains(x, []byte("/CreationDate (D:20000101000000)")) {
+	x := pxRenderPDF(t, fx.reg, m)
+	if !bytes.Equal(x, pxRenderPDF(t, fx.reg, m)) || !bytes.Contains(x, []byte("/CreationDate (D:20000101000000)")) {
 		t.Error("without Meta.Version the PDF must carry the fixed epoch, not the clock")
 	}
 }
@@ -141,15 +141,15 @@ func TestPDFPagesGrowWithRows(t *testing.T) {
 			continue
 		}
 		reg, _ := rules.Parse(rules.SyntheticGrid(n), p)
-		data := renderPDF(t, reg, Meta{Profile: p, Organisation: "Орган"})
-		pages := pdfPages(data)
+		data := pxRenderPDF(t, reg, Meta{Profile: p, Organisation: "Орган"})
+		pages := pxPages(data)
 		if pages <= prev {
 			t.Errorf("%d rows: %d pages, not more than %d for fewer rows", n, pages, prev)
 		}
 		prev = pages
 		if n == 400 {
 			// every page repeats the header; a process cut by a page break says so
-			raw := pdftotext(t, data, "-raw")
+			raw := pxPdftotext(t, data, "-raw")
 			if got := strings.Count(raw, "Точка взаимодействия"); got != pages {
 				t.Errorf("header caption printed %d times on %d pages", got, pages)
 			}
@@ -158,9 +158,9 @@ func TestPDFPagesGrowWithRows(t *testing.T) {
 			}
 		}
 		if n == 2000 {
-			text := squeeze(pdftotext(t, data, "-raw"))
+			text := pxSqueeze(pxPdftotext(t, data, "-raw"))
 			last := reg.Processes[len(reg.Processes)-1].Name
-			for _, w := range []string{squeeze(last), fmt.Sprintf("Стр.%dиз%d", pages, pages)} {
+			for _, w := range []string{pxSqueeze(last), fmt.Sprintf("Стр.%dиз%d", pages, pages)} {
 				if !strings.Contains(text, w) {
 					t.Errorf("2,000 rows: the text lacks %q", w)
 				}
@@ -173,8 +173,8 @@ func TestPDFPagesGrowWithRows(t *testing.T) {
 // without needs, a word wider than its column, and texts taller than a page
 // still render with nothing cut off.
 func TestPDFEmptyAndOddInput(t *testing.T) {
-	if data := renderPDF(t, &rules.Registry{}, Meta{}); pdfPages(data) != 1 {
-		t.Errorf("empty registry: %d pages", pdfPages(data))
+	if data := pxRenderPDF(t, &rules.Registry{}, Meta{}); pxPages(data) != 1 {
+		t.Errorf("empty registry: %d pages", pxPages(data))
 	}
 	long := strings.Repeat("Оченьдлинноесловобезпробелов", 20)
 	reg := &rules.Registry{Processes: []rules.Process{
@@ -187,10 +187,10 @@ func TestPDFEmptyAndOddInput(t *testing.T) {
 			{Name: "СЭД", Kind: "Цифровая точка", Needs: []rules.Need{{Text: strings.Repeat("Потребностьь ", 500)}, {Text: "Последняя потребность"}}},
 		}},
 	}}
-	data := renderPDF(t, reg, Meta{})
-	text := pdftotext(t, data, "-raw")
-	squeezed := squeeze(text)
-	for _, w := range []string{"Безточек", "Телефоннаясвязь", "Получениеконсультации", squeeze(long), "Последняяпотребность"} {
+	data := pxRenderPDF(t, reg, Meta{})
+	text := pxPdftotext(t, data, "-raw")
+	squeezed := pxSqueeze(text)
+	for _, w := range []string{"Безточек", "Телефоннаясвязь", "Получениеконсультации", pxSqueeze(long), "Последняяпотребность"} {
 		if !strings.Contains(squeezed, w) {
 			t.Errorf("lacks %q", w)
 		}

@@ -87,7 +87,7 @@ func (x *xlsxForm) examples(sw *excelize.StreamWriter, p *rules.Profile, first, 
 			values[2] = excelize.Cell{StyleID: text, Value: "[точка взаимодействия — выберите из списка]"}
 			values[4] = excelize.Cell{StyleID: center, Value: kinds[(i/2)%len(kinds)]}
 		}
-		if err := sw.SetRow(cell(first+i, 1), values, excelize.RowOpts{Height: 2*xlsxLineH + 3}); err != nil {
+		if err := sw.SetRow(xlsxCell(first+i, 1), values, excelize.RowOpts{Height: 2*xlsxLineH + 3}); err != nil {
 			return err
 		}
 	}

@@ -11,7 +11,7 @@ import (
 	psync "github.com/perechen-oiv/perechen/sync"
 )
 
-func writeTemplate(t *testing.T, p *rules.Profile, opts TemplateOptions) []byte {
+func pxTemplate(t *testing.T, p *rules.Profile, opts TemplateOptions) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteTemplate(&buf, p, opts); err != nil {
@@ -27,8 +27,8 @@ func TestTemplate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			data := writeTemplate(t, p, TemplateOptions{NumberRow: true, ExampleRows: 4, Organisation: "Тестовый орган"})
-			if !bytes.Equal(data, writeTemplate(t, p, TemplateOptions{NumberRow: true, ExampleRows: 4, Organisation: "Тестовый орган"})) {
+			data := pxTemplate(t, p, TemplateOptions{NumberRow: true, ExampleRows: 4, Organisation: "Тестовый орган"})
+			if !bytes.Equal(data, pxTemplate(t, p, TemplateOptions{NumberRow: true, ExampleRows: 4, Organisation: "Тестовый орган"})) {
 				t.Error("two templates from the same options differ")
 			}
 			g, err := psync.ReadXLSX(bytes.NewReader(data), int64(len(data)), "")
@@ -43,7 +43,7 @@ func TestTemplate(t *testing.T) {
 				t.Errorf("title block %q lacks the organisation", reg.Title)
 			}
 			if len(reg.Processes) != 1 || len(reg.Processes[0].Touchpoints) != 2 {
-				t.Fatalf("examples parse to %s", modelText(reg))
+				t.Fatalf("examples parse to %s", pxModel(reg))
 			}
 			placeholders := 0
 			for _, d := range diags {
@@ -54,13 +54,13 @@ func TestTemplate(t *testing.T) {
 			if placeholders == 0 {
 				t.Error("the linter does not flag the example placeholders; staff could publish them")
 			}
-			checkDropDowns(t, data, p, reg)
+			pxCheckDropDowns(t, data, p, reg)
 		})
 	}
 }
 
 // checkDropDowns resolves the validations of graphs 3 and 5 to their lists.
-func checkDropDowns(t *testing.T, data []byte, p *rules.Profile, reg *rules.Registry) {
+func pxCheckDropDowns(t *testing.T, data []byte, p *rules.Profile, reg *rules.Registry) {
 	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -89,10 +89,10 @@ func checkDropDowns(t *testing.T, data []byte, p *rules.Profile, reg *rules.Regi
 		c0, r0, _ := excelize.CellNameToCoordinates(from)
 		_, r1, _ := excelize.CellNameToCoordinates(to)
 		for r := r0; r <= r1; r++ {
-			v, _ := f.GetCellValue(templateListsSheet, cell(r, c0))
+			v, _ := f.GetCellValue(templateListsSheet, xlsxCell(r, c0))
 			lists[col] = append(lists[col], v)
 		}
-		if first := reg.HeaderAt.Row + 3; !strings.HasPrefix(dv.Sqref, col+itoa(first)+":") {
+		if first := reg.HeaderAt.Row + 3; !strings.HasPrefix(dv.Sqref, col+pxItoa(first)+":") {
 			t.Errorf("validation %s does not start at the first data row %d", dv.Sqref, first)
 		}
 	}
@@ -109,7 +109,7 @@ func TestTemplateOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := writeTemplate(t, p, TemplateOptions{})
+	data := pxTemplate(t, p, TemplateOptions{})
 	g, err := psync.ReadXLSX(bytes.NewReader(data), int64(len(data)), "")
 	if err != nil {
 		t.Fatal(err)

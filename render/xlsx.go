@@ -67,13 +67,13 @@ func (x *xlsxForm) rows(sw *excelize.StreamWriter, rows []spannedRow, first int)
 			values[2] = excelize.Cell{StyleID: text, Value: r.Touchpoint}
 			values[4] = excelize.Cell{StyleID: center, Value: r.Kind}
 		}
-		if err := sw.SetRow(cell(first+i, 1), values, excelize.RowOpts{Height: float64(lines[i])*xlsxLineH + 3}); err != nil {
+		if err := sw.SetRow(xlsxCell(first+i, 1), values, excelize.RowOpts{Height: float64(lines[i])*xlsxLineH + 3}); err != nil {
 			return err
 		}
 	}
 	merge := func(a, b int, cols ...int) error {
 		for _, c := range cols {
-			if err := sw.MergeCell(cell(first+a, c), cell(first+b, c)); err != nil {
+			if err := sw.MergeCell(xlsxCell(first+a, c), xlsxCell(first+b, c)); err != nil {
 				return err
 			}
 		}

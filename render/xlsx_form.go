@@ -70,8 +70,8 @@ func newXLSXForm() (*xlsxForm, error) {
 	return x, nil
 }
 
-// cell is the A1 name of (row, col), both 1-based.
-func cell(row, col int) string {
+// xlsxCell is the A1 name of (row, col), both 1-based.
+func xlsxCell(row, col int) string {
 	name, _ := excelize.CoordinatesToCellName(col, row)
 	return name
 }
@@ -133,8 +133,8 @@ func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.St
 			return nil, 0, err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: first - 1, TopLeftCell: cell(first, 1), ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: cell(first, 1), ActiveCell: cell(first, 1), Pane: "bottomLeft"}}}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: first - 1, TopLeftCell: xlsxCell(first, 1), ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: xlsxCell(first, 1), ActiveCell: xlsxCell(first, 1), Pane: "bottomLeft"}}}); err != nil {
 		return nil, 0, err
 	}
 	wide := xlsxColW[0] + xlsxColW[1] + xlsxColW[2] + xlsxColW[3] + xlsxColW[4]
@@ -148,10 +148,10 @@ func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.St
 		}
 		row := []any{excelize.Cell{StyleID: style, Value: l}, excelize.Cell{StyleID: style}, excelize.Cell{StyleID: style},
 			excelize.Cell{StyleID: style}, excelize.Cell{StyleID: style}}
-		if err := sw.SetRow(cell(i+1, 1), row, excelize.RowOpts{Height: height}); err != nil {
+		if err := sw.SetRow(xlsxCell(i+1, 1), row, excelize.RowOpts{Height: height}); err != nil {
 			return nil, 0, err
 		}
-		if err := sw.MergeCell(cell(i+1, 1), cell(i+1, 5)); err != nil {
+		if err := sw.MergeCell(xlsxCell(i+1, 1), xlsxCell(i+1, 5)); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -161,14 +161,14 @@ func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.St
 		row[i] = excelize.Cell{StyleID: x.style.header, Value: c}
 		capLines = max(capLines, xlsxLines(c, xlsxColW[i]))
 	}
-	if err := sw.SetRow(cell(header, 1), row, excelize.RowOpts{Height: float64(capLines)*xlsxLineH + 4}); err != nil {
+	if err := sw.SetRow(xlsxCell(header, 1), row, excelize.RowOpts{Height: float64(capLines)*xlsxLineH + 4}); err != nil {
 		return nil, 0, err
 	}
 	if h.NumberRow {
 		for i := range row {
 			row[i] = excelize.Cell{StyleID: x.style.number, Value: i + 1}
 		}
-		if err := sw.SetRow(cell(header+1, 1), row); err != nil {
+		if err := sw.SetRow(xlsxCell(header+1, 1), row); err != nil {
 			return nil, 0, err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/perechen-oiv/perechen/rules"
 )
 
-func renderXLSX(t testing.TB, fx fixture) []byte {
+func pxRenderXLSX(t testing.TB, fx pxFixture) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := NewXLSX().Render(&buf, fx.reg, fx.meta); err != nil {
@@ -26,7 +26,7 @@ func renderXLSX(t testing.TB, fx fixture) []byte {
 
 // modelText is the registry's content without cell positions: what a
 // round trip must keep.
-func modelText(reg *rules.Registry) string {
+func pxModel(reg *rules.Registry) string {
 	var b strings.Builder
 	for _, p := range reg.Processes {
 		b.WriteString("P " + p.Number + " | " + p.Name + "\n")
@@ -43,8 +43,8 @@ func modelText(reg *rules.Registry) string {
 func TestXLSXRoundTrip(t *testing.T) {
 	for _, name := range []string{"sample", "seed003", "synthetic-500"} {
 		t.Run(name, func(t *testing.T) {
-			fx := loadFixture(t, name)
-			data := renderXLSX(t, fx)
+			fx := pxLoad(t, name)
+			data := pxRenderXLSX(t, fx)
 			g, err := psync.ReadXLSX(bytes.NewReader(data), int64(len(data)), "")
 			if err != nil {
 				t.Fatal(err)
@@ -56,9 +56,9 @@ func TestXLSXRoundTrip(t *testing.T) {
 			if !back.HasHeader() {
 				t.Fatal("the written form has no header the parser finds")
 			}
-			want, got := modelText(fx.reg), modelText(back)
+			want, got := pxModel(fx.reg), pxModel(back)
 			if got != want {
-				t.Errorf("round trip changed the model\n--- want:\n%s\n--- got:\n%s", clip(want), clip(got))
+				t.Errorf("round trip changed the model\n--- want:\n%s\n--- got:\n%s", pxClip(want), pxClip(got))
 			}
 			if !strings.HasPrefix(back.Title, "ПЕРЕЧЕНЬ") || !strings.Contains(back.Title, fx.meta.Organisation) {
 				t.Errorf("title block %q lacks the title or organisation", back.Title)
@@ -73,20 +73,20 @@ func TestXLSXRoundTrip(t *testing.T) {
 }
 
 func TestXLSXDeterministic(t *testing.T) {
-	fx := loadFixture(t, "seed003")
-	a, b := renderXLSX(t, fx), renderXLSX(t, fx)
+	fx := pxLoad(t, "seed003")
+	a, b := pxRenderXLSX(t, fx), pxRenderXLSX(t, fx)
 	if !bytes.Equal(a, b) {
 		t.Fatal("two renders of the same registry differ")
 	}
 	fx.meta.Version = fx.meta.Version.AddDate(0, 0, 1)
-	if bytes.Equal(a, renderXLSX(t, fx)) {
+	if bytes.Equal(a, pxRenderXLSX(t, fx)) {
 		t.Error("the version date does not reach the document properties")
 	}
 }
 
 func TestXLSXForm(t *testing.T) {
-	fx := loadFixture(t, "sample")
-	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, fx)))
+	fx := pxLoad(t, "sample")
+	f, err := excelize.OpenReader(bytes.NewReader(pxRenderXLSX(t, fx)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,8 +112,8 @@ func TestXLSXForm(t *testing.T) {
 			titles = dn.RefersTo
 		}
 	}
-	header, _ := findRow(t, f, "№")
-	if want := "'Перечень'!$" + itoa(header) + ":$" + itoa(header+1); titles != want {
+	header, _ := pxFindRow(t, f, "№")
+	if want := "'Перечень'!$" + pxItoa(header) + ":$" + pxItoa(header+1); titles != want {
 		t.Errorf("print titles %q, want %q (header and column-number rows)", titles, want)
 	}
 	panes, err := f.GetPanes(s)
@@ -129,7 +129,7 @@ func TestXLSXForm(t *testing.T) {
 	first := header + 2
 	want := map[string]bool{}
 	for _, c := range "ABCE" {
-		want[string(c)+itoa(first)+":"+string(c)+itoa(first+3)] = true
+		want[string(c)+pxItoa(first)+":"+string(c)+pxItoa(first+3)] = true
 	}
 	for _, m := range merges {
 		delete(want, m.GetStartAxis()+":"+m.GetEndAxis())
@@ -137,13 +137,13 @@ func TestXLSXForm(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("missing merges %v", want)
 	}
-	if v, _ := f.GetCellValue(s, "D"+itoa(first+1)); v != "Получение информации, в том числе о ходе рассмотрения запроса" {
+	if v, _ := f.GetCellValue(s, "D"+pxItoa(first+1)); v != "Получение информации, в том числе о ходе рассмотрения запроса" {
 		t.Errorf("second need of process 1: %q", v)
 	}
 }
 
 // findRow returns the 1-based row whose column A equals text.
-func findRow(t *testing.T, f *excelize.File, text string) (int, []string) {
+func pxFindRow(t *testing.T, f *excelize.File, text string) (int, []string) {
 	t.Helper()
 	rows, err := f.GetRows(xlsxSheet)
 	if err != nil {
@@ -158,11 +158,11 @@ func findRow(t *testing.T, f *excelize.File, text string) (int, []string) {
 	return 0, nil
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+func pxItoa(n int) string { return strconv.Itoa(n) }
 
 // gridDump is a readable golden of a workbook's first sheet: values row by
 // row (tab-separated, "\n" for line breaks) and the merged ranges.
-func gridDump(t *testing.T, data []byte) string {
+func pxGridDump(t *testing.T, data []byte) string {
 	t.Helper()
 	g, err := psync.ReadXLSX(bytes.NewReader(data), int64(len(data)), "")
 	if err != nil {
@@ -178,7 +178,7 @@ func gridDump(t *testing.T, data []byte) string {
 		b.WriteString(strings.TrimRight(strings.Join(vals, "\t"), "\t") + "\n")
 	}
 	for _, m := range g.Merges {
-		b.WriteString("# merge " + rules.ColumnName(m.Col0) + itoa(m.Row0+1) + ":" + rules.ColumnName(m.Col1) + itoa(m.Row1+1) + "\n")
+		b.WriteString("# merge " + rules.ColumnName(m.Col0) + pxItoa(m.Row0+1) + ":" + rules.ColumnName(m.Col1) + pxItoa(m.Row1+1) + "\n")
 	}
 	return b.String()
 }
@@ -186,16 +186,16 @@ func gridDump(t *testing.T, data []byte) string {
 func TestXLSXGolden(t *testing.T) {
 	for _, name := range []string{"sample", "seed003"} {
 		t.Run(name, func(t *testing.T) {
-			data := renderXLSX(t, loadFixture(t, name))
-			checkGolden(t, "xlsx-"+name+".tsv.golden", []byte(gridDump(t, data)))
-			checkGolden(t, "xlsx-"+name+".sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
+			data := pxRenderXLSX(t, pxLoad(t, name))
+			pxGolden(t, "xlsx-"+name+".tsv.golden", []byte(pxGridDump(t, data)))
+			pxGolden(t, "xlsx-"+name+".sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
 		})
 	}
 	p, err := rules.LoadProfile("oiv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := writeTemplate(t, p, TemplateOptions{NumberRow: true, ExampleRows: 4, Organisation: "Тестовый орган"})
-	checkGolden(t, "template-oiv.tsv.golden", []byte(gridDump(t, data)))
-	checkGolden(t, "template-oiv.sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
+	data := pxTemplate(t, p, TemplateOptions{NumberRow: true, ExampleRows: 4, Organisation: "Тестовый орган"})
+	pxGolden(t, "template-oiv.tsv.golden", []byte(pxGridDump(t, data)))
+	pxGolden(t, "template-oiv.sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
 }
