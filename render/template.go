@@ -73,18 +73,19 @@ func WriteTemplate(w io.Writer, p *rules.Profile, opts TemplateOptions) error {
 // kind, two needs each, up to n rows.
 func (x *xlsxForm) examples(sw *excelize.StreamWriter, p *rules.Profile, first, n int) error {
 	kinds := p.KindLabels()
+	needs := "п. " + templateSection(p.Needs[0].Paragraph) + " Порядка"
 	text, center := x.style.text, x.style.center
 	proc := 0
 	for i := range n {
 		values := []any{excelize.Cell{StyleID: center}, excelize.Cell{StyleID: text}, excelize.Cell{StyleID: text},
-			excelize.Cell{StyleID: text, Value: "[потребность клиента — из п. 2.6 Порядка]"}, excelize.Cell{StyleID: center}}
+			excelize.Cell{StyleID: text, Value: fmt.Sprintf("[потребность клиента %d — из %s]", i%2+1, needs)}, excelize.Cell{StyleID: center}}
 		if i%4 == 0 {
 			proc++
 			values[0] = excelize.Cell{StyleID: center, Value: proc}
-			values[1] = excelize.Cell{StyleID: text, Value: "[процесс взаимодействия с внутренним клиентом]"}
+			values[1] = excelize.Cell{StyleID: text, Value: fmt.Sprintf("[процесс взаимодействия с внутренним клиентом %d]", proc)}
 		}
 		if i%2 == 0 {
-			values[2] = excelize.Cell{StyleID: text, Value: "[точка взаимодействия — выберите из списка]"}
+			values[2] = excelize.Cell{StyleID: text, Value: fmt.Sprintf("[точка взаимодействия %d — выберите из списка]", i/2%2+1)}
 			values[4] = excelize.Cell{StyleID: center, Value: kinds[(i/2)%len(kinds)]}
 		}
 		if err := sw.SetRow(xlsxCell(first+i, 1), values, excelize.RowOpts{Height: 2*xlsxLineH + 3}); err != nil {
@@ -92,6 +93,14 @@ func (x *xlsxForm) examples(sw *excelize.StreamWriter, p *rules.Profile, first, 
 		}
 	}
 	return nil
+}
+
+// templateSection is the section of a clause: "2.6.1" → "2.6".
+func templateSection(clause string) string {
+	if i := strings.LastIndexByte(clause, '.'); i > 0 {
+		return clause[:i]
+	}
+	return clause
 }
 
 // dropDowns writes the vocabularies on the hidden sheet and validates the

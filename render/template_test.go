@@ -35,7 +35,7 @@ func TestTemplate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			reg, diags := rules.Parse(g, p)
+			reg, diags := rules.Lint(g, p)
 			if !reg.HasHeader() {
 				t.Fatal("the parser finds no header in the template")
 			}
@@ -49,6 +49,8 @@ func TestTemplate(t *testing.T) {
 			for _, d := range diags {
 				if d.Rule == "placeholder" {
 					placeholders++
+				} else {
+					t.Errorf("the fresh template has a finding besides its placeholders: %s %s", d.Rule, d.Message)
 				}
 			}
 			if placeholders == 0 {
