@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -52,7 +54,13 @@ var pdfColW = [5]float64{11, 62, 50, 114, 40}
 var pdfEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Render writes the PDF.
-func (*PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) error {
+func (*PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) (err error) {
+	defer func() {
+		// fpdf panics on some input it cannot encode; a registry is input, not a bug
+		if p := recover(); p != nil {
+			err = fmt.Errorf("pdf: %v", p)
+		}
+	}()
 	doc := newPDFDoc(reg, meta)
 	if err := doc.build(); err != nil {
 		return err
@@ -74,8 +82,8 @@ func (*PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) error {
 // pdfDoc is one render in progress.
 type pdfDoc struct {
 	f        *fpdf.Fpdf
-	reg      *rules.Registry
 	meta     Meta
+	title    string
 	rows     []spannedRow
 	captions [5]string
 	colX     [6]float64
@@ -97,6 +105,7 @@ type pdfTexts struct {
 }
 
 func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
+	meta = pdfSafeMeta(meta)
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "L", UnitStr: "mm", SizeStr: "A4"})
 	f.SetCompression(false) // pdfDeflatePages compresses the pages afterwards, faster
 	f.SetCatalogSort(true)
@@ -106,7 +115,7 @@ func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
 	}
 	f.SetCreationDate(created)
 	f.SetModificationDate(created)
-	title := officialTitle(reg, meta.Profile)
+	title := pdfSafe(officialTitle(reg, meta.Profile))
 	f.SetTitle(title, true)
 	if meta.Organisation != "" {
 		f.SetAuthor(meta.Organisation, true)
@@ -121,7 +130,14 @@ func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
 	f.AddUTF8FontFromBytes(pdfFontFamily, "", pdfFontRegular)
 	f.AddUTF8FontFromBytes(pdfFontFamily, "B", pdfFontBold)
 	f.AliasNbPages(pdfNbAlias)
-	d := &pdfDoc{f: f, reg: reg, meta: meta, rows: spannedRows(reg), captions: officialCaptions(meta.Profile), printed: map[[2]int]int{}}
+	d := &pdfDoc{f: f, meta: meta, title: title, rows: spannedRows(reg), captions: officialCaptions(meta.Profile), printed: map[[2]int]int{}}
+	for i := range d.captions {
+		d.captions[i] = pdfSafe(d.captions[i])
+	}
+	for i := range d.rows {
+		r := &d.rows[i]
+		r.Number, r.Process, r.Touchpoint, r.Kind, r.Need = pdfSafe(r.Number), pdfSafe(r.Process), pdfSafe(r.Touchpoint), pdfSafe(r.Kind), pdfSafe(r.Need)
+	}
 	x := pdfMargin
 	for i, w := range pdfColW {
 		d.colX[i] = x
@@ -230,8 +246,7 @@ func (d *pdfDoc) measure() {
 // official form, the rest wrapped, then the organisation and the version.
 func (d *pdfDoc) titleLines() (bold, plain []string) {
 	width := pdfPageW - 2*pdfMargin - 40
-	title := officialTitle(d.reg, d.meta.Profile)
-	head, rest, _ := strings.Cut(title, " ")
+	head, rest, _ := strings.Cut(d.title, " ")
 	d.f.SetFont(pdfFontFamily, "B", pdfTitleFontSize)
 	bold = append([]string{head}, d.f.SplitText(rest, width)...)
 	d.f.SetFont(pdfFontFamily, "", pdfTitleFontSize-2)
@@ -429,4 +444,43 @@ func (d *pdfDoc) footer() {
 	f.SetXY(pdfPageW-pdfMargin-60, y)
 	f.CellFormat(60, pdfLine, fmt.Sprintf("Стр. %d из %s", f.PageNo(), pdfNbAlias), "", 0, "R", false, 0, "")
 	f.SetTextColor(0, 0, 0)
+}
+
+// pdfSafe makes text drawable: fpdf's font subsetter handles the Basic
+// Multilingual Plane only (it panics on emoji), and control characters
+// have no glyphs. Line breaks stay; tabs become spaces.
+func pdfSafe(s string) string {
+	clean := true
+	for _, r := range s {
+		if r > 0xFFFF || (unicode.IsControl(r) && r != '\n') || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t':
+			return ' '
+		case r > 0xFFFF:
+			return '\uFFFD'
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+func pdfSafeMeta(m Meta) Meta {
+	m.Organisation, m.VersionLabel, m.Source = pdfSafe(m.Organisation), pdfSafe(m.VersionLabel), pdfSafe(m.Source)
+	changes := make([]string, len(m.Changes))
+	for i, c := range m.Changes {
+		changes[i] = pdfSafe(c)
+	}
+	m.Changes = changes
+	return m
 }

@@ -199,3 +199,54 @@ func TestXLSXGolden(t *testing.T) {
 	pxGolden(t, "template-oiv.tsv.golden", []byte(pxGridDump(t, data)))
 	pxGolden(t, "template-oiv.sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
 }
+
+// TestXLSXHostileText: formulas stay text, control characters and markup
+// do not break the workbook, and the PDF takes the same text.
+func TestXLSXHostileText(t *testing.T) {
+	texts := []string{"=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2", "@SUM(A1)", "<script>alert(1)</script>", "a\x01b\x0bc", "Строка 1\nСтрока 2", "🙂 смайлик"}
+	var needs []rules.Need
+	for _, s := range texts {
+		needs = append(needs, rules.Need{Text: s})
+	}
+	reg := &rules.Registry{Processes: []rules.Process{{Number: "1", Name: "=1+1", Touchpoints: []rules.Touchpoint{{Name: "СЭД", Kind: "Цифровая точка", Needs: needs}}}}}
+	var buf bytes.Buffer
+	if err := NewXLSX().Render(&buf, reg, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	header, _ := pxFindRow(t, f, "№ п/п")
+	first := header + 2
+	if v, _ := f.GetCellValue(xlsxSheet, "B"+pxItoa(first)); v != "=1+1" {
+		t.Errorf("process name %q", v)
+	}
+	for i, want := range texts {
+		ref := "D" + pxItoa(first+i)
+		if formula, _ := f.GetCellFormula(xlsxSheet, ref); formula != "" {
+			t.Errorf("%s became a formula %q", ref, formula)
+		}
+		got, _ := f.GetCellValue(xlsxSheet, ref)
+		if strings.ContainsAny(want, "\x01\x0b") {
+			if !strings.Contains(got, "a") || !strings.Contains(got, "c") {
+				t.Errorf("%s = %q, want the text around the control characters kept", ref, got)
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("%s = %q, want %q", ref, got, want)
+		}
+	}
+	var pdf bytes.Buffer
+	if err := NewPDF().Render(&pdf, reg, Meta{Organisation: "Орган 🙂\x07"}); err != nil {
+		t.Fatalf("PDF of the same text: %v", err)
+	}
+	text := pxSqueeze(pxPdftotext(t, pdf.Bytes(), "-raw"))
+	for _, w := range []string{"=HYPERLINK(\"http://evil\",\"x\")", "<script>alert(1)</script>", "abc", "Строка1Строка2", "\uFFFDсмайлик", "Орган\uFFFD"} {
+		if !strings.Contains(text, pxSqueeze(w)) {
+			t.Errorf("PDF text lacks %q", w)
+		}
+	}
+}
