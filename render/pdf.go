@@ -43,7 +43,7 @@ const (
 	pdfPadH            = 1.5
 	pdfNumberRowH      = 5.0
 	pdfContinued       = "(продолжение)"
-	pdfNbAlias         = "{nb}"
+	pdfNbAlias         = "{perechen:nb}" // not "{nb}": fpdf would replace it in cell text too
 )
 
 // pdfColW are the widths of graphs 1–5; they fill the 277 mm between margins.
@@ -431,7 +431,7 @@ func (d *pdfDoc) footer() {
 		}
 	}
 	left := strings.Join(parts, " · ")
-	const leftW = 210.0
+	const leftW = 230.0
 	if f.GetStringWidth(left) > leftW-2*pdfPadH {
 		r := []rune(left)
 		for len(r) > 0 && f.GetStringWidth(string(r)+"…") > leftW-2*pdfPadH {
@@ -441,8 +441,10 @@ func (d *pdfDoc) footer() {
 	}
 	f.SetXY(pdfMargin, y)
 	f.CellFormat(leftW, pdfLine, left, "", 0, "L", false, 0, "")
-	f.SetXY(pdfPageW-pdfMargin-60, y)
-	f.CellFormat(60, pdfLine, fmt.Sprintf("Стр. %d из %s", f.PageNo(), pdfNbAlias), "", 0, "R", false, 0, "")
+	// left-aligned at a fixed place: the alias is wider than the number it stands for
+	const pageNoW = 32.0
+	f.SetXY(pdfPageW-pdfMargin-pageNoW, y)
+	f.CellFormat(pageNoW, pdfLine, fmt.Sprintf("Стр. %d из %s", f.PageNo(), pdfNbAlias), "", 0, "L", false, 0, "")
 	f.SetTextColor(0, 0, 0)
 }
 

@@ -203,7 +203,7 @@ func TestXLSXGolden(t *testing.T) {
 // TestXLSXHostileText: formulas stay text, control characters and markup
 // do not break the workbook, and the PDF takes the same text.
 func TestXLSXHostileText(t *testing.T) {
-	texts := []string{"=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2", "@SUM(A1)", "<script>alert(1)</script>", "a\x01b\x0bc", "Строка 1\nСтрока 2", "🙂 смайлик"}
+	texts := []string{"=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2", "@SUM(A1)", "<script>alert(1)</script>", "a\x01b\x0bc", "Строка 1\nСтрока 2", "🙂 смайлик", "{nb} страниц"}
 	var needs []rules.Need
 	for _, s := range texts {
 		needs = append(needs, rules.Need{Text: s})
@@ -244,7 +244,7 @@ func TestXLSXHostileText(t *testing.T) {
 		t.Fatalf("PDF of the same text: %v", err)
 	}
 	text := pxSqueeze(pxPdftotext(t, pdf.Bytes(), "-raw"))
-	for _, w := range []string{"=HYPERLINK(\"http://evil\",\"x\")", "<script>alert(1)</script>", "abc", "Строка1Строка2", "\uFFFDсмайлик", "Орган\uFFFD"} {
+	for _, w := range []string{"=HYPERLINK(\"http://evil\",\"x\")", "<script>alert(1)</script>", "abc", "Строка1Строка2", "\uFFFDсмайлик", "Орган\uFFFD", "{nb}страниц"} {
 		if !strings.Contains(text, pxSqueeze(w)) {
 			t.Errorf("PDF text lacks %q", w)
 		}
