@@ -5,7 +5,7 @@ RUN_DIR   ?= .run
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all build run test test-short lint bench fuzz docs clean
+.PHONY: all build run test test-short lint bench bench-compare fuzz docs clean
 
 all: lint test build
 
@@ -33,6 +33,11 @@ lint:
 # 100 / 1,000 / 10,000 / 100,000 rows.
 bench:
 	$(GO) test -run 'Linear$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+# perechen's PDF render against LibreOffice on the same 10,000-row XLSX
+# (needs libreoffice-calc and poppler-utils; not part of `make test`).
+bench-compare:
+	GO=$(GO) ./scripts/bench-compare.sh
 
 # Fuzz every target for $(FUZZTIME) each (go test -fuzz takes one target at a time).
 FUZZ_TARGETS ?= ./rules:FuzzParse ./calendar:FuzzCalendarParse ./history:FuzzChangeLog

@@ -9,7 +9,8 @@ import (
 func renderers() []Renderer {
 	return []Renderer{
 		NewHTML(HTMLOptions{}),
-		// pdf, xlsx: added by pdf.go/xlsx.go
+		NewPDF(),
+		NewXLSX(),
 		NewCSV(CSVOptions{}),
 		NewJSON(),
 	}

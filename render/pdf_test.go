@@ -1,0 +1,203 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/perechen-oiv/perechen/rules"
+)
+
+func pxRenderPDF(t testing.TB, reg *rules.Registry, meta Meta) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := NewPDF().Render(&buf, reg, meta); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pdftotext runs poppler's pdftotext with args on data. Without the tool
+// the test is skipped, except under CI=true where .ci/run installs it.
+func pxPdftotext(t *testing.T, data []byte, args ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext not found; CI must install poppler-utils")
+		}
+		t.Skip("pdftotext not found (apt-get install -y poppler-utils); skipping the text extraction check")
+	}
+	in := filepath.Join(t.TempDir(), "in.pdf")
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, append(append([]string{"-enc", "UTF-8"}, args...), in, "-")...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("pdftotext: %v %s", err, stderr.String())
+	}
+	return string(out)
+}
+
+var pxPageRe = regexp.MustCompile(`/Type /Page\b[^s]`)
+
+func pxPages(data []byte) int { return len(pxPageRe.FindAll(data, -1)) }
+
+func pxSqueeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// TestPDFText checks that every process, touchpoint, kind and need can be
+// extracted from the PDF, with the title block and page numbers.
+func TestPDFText(t *testing.T) {
+	for _, name := range []string{"sample", "seed003"} {
+		t.Run(name, func(t *testing.T) {
+			fx := pxLoad(t, name)
+			data := pxRenderPDF(t, fx.reg, fx.meta)
+			raw := pxSqueeze(pxPdftotext(t, data, "-raw"))
+			want := []string{"ПЕРЕЧЕНЬ", fx.meta.Organisation, "Посостояниюна24.11.2026(версия3)",
+				fmt.Sprintf("Стр.1из%d", pxPages(data))}
+			for _, c := range fx.profile.Captions() {
+				want = append(want, c)
+			}
+			for _, p := range fx.reg.Processes {
+				want = append(want, p.Number, p.Name)
+				for _, tp := range p.Touchpoints {
+					want = append(want, tp.Name, tp.Kind)
+					for _, n := range tp.Needs {
+						want = append(want, n.Text)
+					}
+				}
+			}
+			for _, w := range want {
+				if !strings.Contains(raw, pxSqueeze(w)) {
+					t.Errorf("pdftotext output lacks %q", w)
+				}
+			}
+			layout := pxPdftotext(t, data, "-layout")
+			pxGolden(t, "pdf-"+name+".txt.golden", []byte(layout))
+			pxGolden(t, "pdf-"+name+".sha256.golden", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data))))
+		})
+	}
+}
+
+func TestPDFDeterministicAndMetadata(t *testing.T) {
+	fx := pxLoad(t, "seed003")
+	a, b := pxRenderPDF(t, fx.reg, fx.meta), pxRenderPDF(t, fx.reg, fx.meta)
+	if !bytes.Equal(a, b) {
+		t.Fatal("two renders of the same registry differ")
+	}
+	for _, want := range []string{"/CreationDate (D:20261124103000)", "/ModDate (D:20261124103000)", "/Lang (ru-RU)", "/Creator ", "/Author ", "/Title "} {
+		if !bytes.Contains(a, []byte(want)) {
+			t.Errorf("PDF lacks %q", want)
+		}
+	}
+	if pageStreams := regexp.MustCompile(`obj\n<</Length \d+>>\nstream`).FindAll(a, -1); len(pageStreams) > 0 {
+		t.Errorf("%d streams left uncompressed", len(pageStreams))
+	}
+	if n := bytes.Count(a, []byte("/Filter /FlateDecode")); n < pxPages(a) {
+		t.Errorf("%d compressed streams for %d pages", n, pxPages(a))
+	}
+	if !bytes.Contains(a, []byte("/FontFile2")) {
+		t.Error("the font is not embedded")
+	}
+	fx.meta.Version = fx.meta.Version.AddDate(0, 0, 1)
+	if bytes.Equal(a, pxRenderPDF(t, fx.reg, fx.meta)) {
+		t.Error("the version date does not reach the PDF")
+	}
+	// no version date: still no clock
+	m := fx.meta
+	m.Version = time.Time{}
+	x := pxRenderPDF(t, fx.reg, m)
+	if !bytes.Equal(x, pxRenderPDF(t, fx.reg, m)) || !bytes.Contains(x, []byte("/CreationDate (D:20000101000000)")) {
+		t.Error("without Meta.Version the PDF must carry the fixed epoch, not the clock")
+	}
+}
+
+func TestPDFPagesGrowWithRows(t *testing.T) {
+	p, err := rules.LoadProfile("oiv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := 0
+	for _, n := range []int{10, 100, 400, 2000} {
+		if testing.Short() && n > 400 {
+			continue
+		}
+		reg, _ := rules.Parse(rules.SyntheticGrid(n), p)
+		data := pxRenderPDF(t, reg, Meta{Profile: p, Organisation: "Орган"})
+		pages := pxPages(data)
+		if pages <= prev {
+			t.Errorf("%d rows: %d pages, not more than %d for fewer rows", n, pages, prev)
+		}
+		prev = pages
+		if n == 400 {
+			// every page repeats the header; a process cut by a page break says so
+			raw := pxPdftotext(t, data, "-raw")
+			if got := strings.Count(raw, "Точка взаимодействия"); got != pages {
+				t.Errorf("header caption printed %d times on %d pages", got, pages)
+			}
+			if got := strings.Count(raw, pdfContinued); got == 0 || got > 2*pages {
+				t.Errorf("%q printed %d times on %d pages", pdfContinued, got, pages)
+			}
+		}
+		if n == 2000 {
+			text := pxSqueeze(pxPdftotext(t, data, "-raw"))
+			last := reg.Processes[len(reg.Processes)-1].Name
+			for _, w := range []string{pxSqueeze(last), fmt.Sprintf("Стр.%dиз%d", pages, pages)} {
+				if !strings.Contains(text, w) {
+					t.Errorf("2,000 rows: the text lacks %q", w)
+				}
+			}
+		}
+	}
+}
+
+// TestPDFEmptyAndOddInput: a registry without processes, a touchpoint
+// without needs, a word wider than its column, and texts taller than a page
+// still render with nothing cut off.
+func TestPDFEmptyAndOddInput(t *testing.T) {
+	if data := pxRenderPDF(t, &rules.Registry{}, Meta{}); pxPages(data) != 1 {
+		t.Errorf("empty registry: %d pages", pxPages(data))
+	}
+	long := strings.Repeat("Оченьдлинноесловобезпробелов", 20)
+	reg := &rules.Registry{Processes: []rules.Process{
+		{Number: "1", Name: long, Touchpoints: []rules.Touchpoint{
+			{Name: "Телефонная связь", Kind: "Офлайн точка"},
+			{Name: strings.Repeat("Точкаа ", 250), Kind: "Цифровая точка", Needs: []rules.Need{{Text: "Получение консультации"}}},
+		}},
+		{Number: "2", Name: "Без точек"},
+		{Number: "3", Name: strings.Repeat("Процессс ", 400), Touchpoints: []rules.Touchpoint{
+			{Name: "СЭД", Kind: "Цифровая точка", Needs: []rules.Need{{Text: strings.Repeat("Потребностьь ", 500)}, {Text: "Последняя потребность"}}},
+		}},
+	}}
+	data := pxRenderPDF(t, reg, Meta{})
+	text := pxPdftotext(t, data, "-raw")
+	squeezed := pxSqueeze(text)
+	for _, w := range []string{"Безточек", "Телефоннаясвязь", "Получениеконсультации", pxSqueeze(long), "Последняяпотребность"} {
+		if !strings.Contains(squeezed, w) {
+			t.Errorf("lacks %q", w)
+		}
+	}
+	for word, n := range map[string]int{"Точкаа": 250, "Процессс": 400, "Потребностьь": 500} {
+		if got := strings.Count(text, word); got < n {
+			t.Errorf("%q appears %d times, want at least %d: a text taller than a page was cut", word, got, n)
+		}
+	}
+}
