@@ -30,12 +30,17 @@ func ReadXLSX(r io.Reader, size int64, sheet string) (rules.Grid, error) {
 	if size > MaxUnzipSize {
 		return rules.Grid{}, fmt.Errorf("файл слишком большой (%d МиБ)", size>>20)
 	}
-	head := make([]byte, 4)
-	n, _ := io.ReadFull(r, head)
-	if n < 4 || !bytes.Equal(head, []byte("PK\x03\x04")) {
-		return rules.Grid{}, notXLSX(head[:n])
+	data, err := io.ReadAll(io.LimitReader(r, MaxUnzipSize+1))
+	if err != nil {
+		return rules.Grid{}, fmt.Errorf("не удалось прочитать файл: %v", err)
 	}
-	f, err := excelize.OpenReader(io.MultiReader(bytes.NewReader(head), r), excelize.Options{
+	if len(data) > MaxUnzipSize {
+		return rules.Grid{}, fmt.Errorf("файл слишком большой (больше %d МиБ)", MaxUnzipSize>>20)
+	}
+	if len(data) < 4 || !bytes.Equal(data[:4], []byte("PK\x03\x04")) {
+		return rules.Grid{}, notXLSX(data[:min(len(data), 4)])
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    MaxUnzipSize,
 		UnzipXMLSizeLimit: MaxUnzipXMLSize,
 	})
@@ -43,7 +48,7 @@ func ReadXLSX(r io.Reader, size int64, sheet string) (rules.Grid, error) {
 		return rules.Grid{}, openError(err)
 	}
 	defer f.Close()
-	return gridFromFile(f, sheet)
+	return gridFromFile(f, data, sheet)
 }
 
 func notXLSX(head []byte) error {
@@ -72,7 +77,7 @@ func openError(err error) error {
 }
 
 // gridFromFile picks the sheet and reads its values, merges and comments.
-func gridFromFile(f *excelize.File, sheet string) (g rules.Grid, err error) {
+func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, err error) {
 	defer func() {
 		// excelize may panic on malformed parts; a broken file is input, not a bug.
 		if p := recover(); p != nil {
@@ -92,7 +97,7 @@ func gridFromFile(f *excelize.File, sheet string) (g rules.Grid, err error) {
 	if g.Cells, err = readValues(f, sheet); err != nil {
 		return rules.Grid{}, err
 	}
-	if g.Merges, err = readMerges(f, sheet); err != nil {
+	if g.Merges, err = readMerges(f, data, sheet); err != nil {
 		return rules.Grid{}, err
 	}
 	if err = readComments(f, sheet, &g); err != nil {
@@ -128,7 +133,10 @@ func readValues(f *excelize.File, sheet string) ([][]rules.Cell, error) {
 	return cells, rows.Error()
 }
 
-func readMerges(f *excelize.File, sheet string) ([]rules.Range, error) {
+func readMerges(f *excelize.File, data []byte, sheet string) ([]rules.Range, error) {
+	if merges, ok, err := readMergesFast(data, sheet); ok {
+		return merges, err
+	}
 	mcs, err := f.GetMergeCells(sheet, true)
 	if err != nil {
 		return nil, fmt.Errorf("файл повреждён: объединённые ячейки листа %q не читаются: %v", sheet, err)

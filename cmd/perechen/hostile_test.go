@@ -37,7 +37,7 @@ type hostileCase struct {
 func hostileCases() []hostileCase {
 	return []hostileCase{
 		{"zip-bomb", writeZipBomb, "zip-бомбу"},
-		{"billion-laughs", writeSheetXML(billionLaughs), "повреждён"},
+		{"billion-laughs", writeSheetXML(billionLaughs), "строка заголовка"}, // the entity is never expanded: nothing readable is left
 		{"million-rows", writeSheetXML(millionRows), "больше 200000 строк"},
 		{"encrypted", writeBytes(oleContainer()), "паролем"},
 		{"csv-renamed", writeBytes([]byte("№;Наименование процесса\n1;Отпуск\n")), "не файл XLSX"},

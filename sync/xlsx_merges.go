@@ -1,0 +1,165 @@
+package sync
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/perechen-oiv/perechen/rules"
+)
+
+// readMergesFast streams the sheet's <mergeCells> straight from the zip.
+// excelize's GetMergeCells compares every merged range with every other
+// one, which takes seconds for a 10,000-row form with thousands of merges;
+// this is linear. ok is false when the part cannot be located, and the
+// caller falls back to excelize.
+func readMergesFast(data []byte, sheet string) (merges []rules.Range, ok bool, err error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, false, nil
+	}
+	part := sheetPart(zr, sheet)
+	if part == nil {
+		return nil, false, nil
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return nil, false, nil
+	}
+	defer rc.Close()
+	rest, found, err := skipTo(rc, []byte("mergeCell"))
+	if err != nil {
+		return nil, false, nil
+	}
+	if !found {
+		return nil, true, nil
+	}
+	dec := xml.NewDecoder(io.LimitReader(rest, MaxUnzipSize))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return merges, true, nil
+		}
+		if err != nil {
+			// The pattern may have matched cell text; let excelize decide.
+			return nil, false, nil
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if t.Name.Local == "mergeCells" {
+				return merges, true, nil
+			}
+		case xml.StartElement:
+			if t.Name.Local != "mergeCell" {
+				continue
+			}
+			for _, a := range t.Attr {
+				if a.Name.Local == "ref" {
+					if r, ok := parseRangeRef(a.Value); ok {
+						merges = append(merges, r)
+					}
+				}
+			}
+		}
+	}
+}
+
+// skipTo reads r up to the '<' that opens the first tag whose name contains
+// pat and returns a reader positioned there. Scanning raw bytes is what
+// keeps this fast: the XML decoder never sees the (large) sheetData.
+func skipTo(r io.Reader, pat []byte) (io.Reader, bool, error) {
+	const keep = 64 // enough for a namespace prefix before the name
+	buf := make([]byte, 0, 64<<10+keep)
+	chunk := make([]byte, 64<<10)
+	for {
+		n, err := r.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		if i := bytes.Index(buf, pat); i >= 0 {
+			if lt := bytes.LastIndexByte(buf[:i], '<'); lt >= 0 {
+				return io.MultiReader(bytes.NewReader(buf[lt:]), r), true, nil
+			}
+		}
+		if err == io.EOF {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if len(buf) > keep {
+			buf = append(buf[:0], buf[len(buf)-keep:]...)
+		}
+	}
+}
+
+// parseRangeRef turns "B2:B4" into a 0-based Range.
+func parseRangeRef(ref string) (rules.Range, bool) {
+	from, to, found := strings.Cut(ref, ":")
+	if !found {
+		to = from
+	}
+	c0, r0, err1 := excelize.CellNameToCoordinates(from)
+	c1, r1, err2 := excelize.CellNameToCoordinates(to)
+	if err1 != nil || err2 != nil {
+		return rules.Range{}, false
+	}
+	return rules.Range{Row0: min(r0, r1) - 1, Col0: min(c0, c1) - 1, Row1: max(r0, r1) - 1, Col1: max(c0, c1) - 1}, true
+}
+
+// sheetPart finds the worksheet part of a sheet by name through
+// xl/workbook.xml and its relationships.
+func sheetPart(zr *zip.Reader, sheet string) *zip.File {
+	files := make(map[string]*zip.File, len(zr.File))
+	for _, f := range zr.File {
+		files[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if decodePart(files["xl/workbook.xml"], &wb) != nil || decodePart(files["xl/_rels/workbook.xml.rels"], &rels) != nil {
+		return nil
+	}
+	for _, s := range wb.Sheets {
+		if s.Name != sheet {
+			continue
+		}
+		for _, r := range rels.Rels {
+			if r.ID != s.RID {
+				continue
+			}
+			target := r.Target
+			if strings.HasPrefix(target, "/") {
+				target = strings.TrimPrefix(target, "/")
+			} else {
+				target = path.Join("xl", target)
+			}
+			return files[strings.ToLower(target)]
+		}
+	}
+	return nil
+}
+
+func decodePart(f *zip.File, v any) error {
+	if f == nil {
+		return io.ErrUnexpectedEOF
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return xml.NewDecoder(io.LimitReader(rc, MaxUnzipXMLSize)).Decode(v)
+}
