@@ -31,7 +31,7 @@ func applyChanges(t testing.TB, g *rules.Grid, changes []NoteChange) {
 
 func TestPlanNotesCycle(t *testing.T) {
 	g := rules.SampleGrid()
-	setNote(&g, 5, 1, "Спросить у Иванова")            // B6: human note on a flagged cell
+	setNote(&g, 5, 1, "Спросить у Иванова")             // B6: human note on a flagged cell
 	setNote(&g, 0, 0, "Заметка над таблицей")           // A1: outside the table
 	setNote(&g, 1, 0, FormatBlock(sampleDiags(), now0)) // A2: a stale block outside the table
 	reg, diags := lintGrid(t, g)
