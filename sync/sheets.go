@@ -265,7 +265,7 @@ func (s *SheetsSource) unknownSheet(ctx context.Context) error {
 		s.cfg.Sheet, s.cfg.SpreadsheetID, strings.Join(titles, ", "))
 }
 
-// quoteSheet writes a sheet title as an A1 range ('It''s').
+// quoteSheet writes a sheet title as an A1 range ('It”s').
 func quoteSheet(title string) string { return "'" + strings.ReplaceAll(title, "'", "''") + "'" }
 
 // gridFromSheet converts the API's sheet into a grid.
