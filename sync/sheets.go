@@ -3,9 +3,11 @@ package sync
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -171,10 +173,33 @@ func findCredentials(ctx context.Context, cfg SheetsConfig) (*google.Credentials
 		return nil, "", fmt.Errorf("файл ключа %s: тип %q, нужен ключ сервисного аккаунта (\"type\": \"service_account\")", from, head.Type)
 	}
 	creds, err := google.CredentialsFromJSONWithType(ctx, data, google.ServiceAccount, SheetsScope)
+	if err == nil {
+		err = checkPrivateKey(data)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("ключ сервисного аккаунта %s не подходит (повреждён или неполон); скачайте ключ заново", from)
 	}
 	return creds, head.ClientEmail, nil
+}
+
+// checkPrivateKey parses the key now, so a broken file fails at start-up
+// rather than at the first token request.
+func checkPrivateKey(data []byte) error {
+	var key struct {
+		PrivateKey string `json:"private_key"`
+	}
+	if err := json.Unmarshal(data, &key); err != nil {
+		return err
+	}
+	block, _ := pem.Decode([]byte(key.PrivateKey))
+	if block == nil {
+		return errors.New("no PEM block")
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+		return nil
+	}
+	_, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	return err
 }
 
 func emailOf(data []byte) string {
