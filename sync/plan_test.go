@@ -2,6 +2,7 @@ package sync
 
 import (
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 
 func lintGrid(t testing.TB, g rules.Grid) (*rules.Registry, []rules.Diagnostic) {
 	t.Helper()
-	p, err := rules.LoadProfile(rules.DefaultProfile)
+	p, err := defaultProfile()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,5 +113,8 @@ func TestPlanNotesMergedCellGoesToAnchor(t *testing.T) {
 		t.Fatalf("changes = %+v", ch)
 	}
 }
+
+// defaultProfile is loaded once: parsing the YAML dominates small lints.
+var defaultProfile = gosync.OnceValues(func() (*rules.Profile, error) { return rules.LoadProfile(rules.DefaultProfile) })
 
 var now0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)

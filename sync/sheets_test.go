@@ -73,10 +73,17 @@ func newSheetsHarness(t testing.TB, g rules.Grid, mod func(*SheetsConfig)) *shee
 // cycle is one daemon cycle: fetch, lint, plan, write.
 func (h *sheetsHarness) cycle(now time.Time) ([]NoteChange, error) {
 	h.t.Helper()
+	changes, _, err := h.cycleDiags(now)
+	return changes, err
+}
+
+// cycleDiags is cycle that also returns the findings it planned from.
+func (h *sheetsHarness) cycleDiags(now time.Time) ([]NoteChange, []rules.Diagnostic, error) {
+	h.t.Helper()
 	snap, err := h.src.Fetch(context.Background())
 	if err != nil {
 		h.errs = append(h.errs, err)
-		return nil, err
+		return nil, nil, err
 	}
 	reg, diags := lintGrid(h.t, snap.Grid)
 	changes := PlanNotes(snap.Grid, reg, diags, now)
@@ -84,7 +91,7 @@ func (h *sheetsHarness) cycle(now time.Time) ([]NoteChange, error) {
 	if err != nil {
 		h.errs = append(h.errs, err)
 	}
-	return changes, err
+	return changes, diags, err
 }
 
 // assertNoSecrets checks that no key material or token reached an error or a log line.

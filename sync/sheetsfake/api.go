@@ -125,12 +125,9 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 		apiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), 0)
 		return
 	}
-	// Round-trip through JSON so the mask applies to plain maps and slices.
-	var generic any
-	b, _ := json.Marshal(v)
-	_ = json.Unmarshal(b, &generic)
+	// Responses are built from map[string]any and []any, so the mask applies directly.
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	_ = json.NewEncoder(w).Encode(m.apply(generic))
+	_ = json.NewEncoder(w).Encode(m.apply(v))
 }
 
 var a1Re = regexp.MustCompile(`^[A-Z]*[0-9]*(:[A-Z]*[0-9]*)?$`)
