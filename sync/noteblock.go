@@ -174,6 +174,11 @@ func lineAt(s string, i int) string {
 // FormatBlock writes the block for one cell's findings (sorted as given),
 // checked at now. No findings → "".
 func FormatBlock(diags []rules.Diagnostic, now time.Time) string {
+	return formatBlock(diags, now, MaxBlockRunes)
+}
+
+// formatBlock is FormatBlock with a cap of maxRunes.
+func formatBlock(diags []rules.Diagnostic, now time.Time, maxRunes int) string {
 	if len(diags) == 0 {
 		return ""
 	}
@@ -189,7 +194,7 @@ func FormatBlock(diags []rules.Diagnostic, now time.Time) string {
 		if rest > 0 {
 			reserve = 40
 		}
-		if size+n+reserve > MaxBlockRunes {
+		if size+n+reserve > maxRunes {
 			b.WriteString("\n… и ещё " + countRussian(len(diags)-i))
 			break
 		}
@@ -212,7 +217,7 @@ func bulletLine(d rules.Diagnostic) string {
 	}
 	id := ruleID(d.Rule)
 	b.WriteString(" [" + id + "]")
-	return truncateRunes(b.String(), MaxBlockRunes/2, " ["+id+"]")
+	return truncateRunes(b.String(), 2000, " ["+id+"]")
 }
 
 // oneLine keeps a message on its bullet line: line breaks become spaces.

@@ -43,7 +43,13 @@ func PlanNotes(g rules.Grid, reg *rules.Registry, diags []rules.Diagnostic, now 
 	}
 	for cell, ds := range byCell {
 		rules.SortDiagnostics(ds)
-		add(cell[0], cell[1], g.At(cell[0], cell[1]).Note, FormatBlock(dedupe(ds), now))
+		note := g.At(cell[0], cell[1]).Note
+		human, _ := SplitNote(note)
+		room := min(MaxBlockRunes, MaxNoteUTF16-utf16Len(human)-len(separator))
+		if room < minBlockRunes {
+			continue // the person's text fills the note: no room for findings
+		}
+		add(cell[0], cell[1], note, formatBlock(dedupe(ds), now, room))
 	}
 	for r, row := range g.Cells {
 		for c, cell := range row {
@@ -59,6 +65,13 @@ func PlanNotes(g rules.Grid, reg *rules.Registry, diags []rules.Diagnostic, now 
 	})
 	return changes
 }
+
+// MaxNoteUTF16 bounds a whole note (human text and block) in UTF-16 units:
+// Excel keeps 32,767 in a comment, Google Sheets somewhat more in a note.
+const MaxNoteUTF16 = 32_000
+
+// minBlockRunes is the smallest useful block: its header and one short line.
+const minBlockRunes = 200
 
 // tableArea is the rectangle PlanNotes may put notes in; false when the
 // sheet has no header (then it is not a Перечень and gets no notes at all).
