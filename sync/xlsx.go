@@ -243,12 +243,15 @@ func (a fileState) sameBytes(b fileState) bool {
 	return a.size == b.size && a.mtime.Equal(b.mtime) && a.sum == b.sum
 }
 
-// copyKey identifies an annotated copy: the original's bytes and the changes.
+// copyKey identifies an annotated copy: the original's bytes and the
+// changes, ignoring the check time in blocks (the original never holds the
+// blocks, so every plan stamps them anew).
 func copyKey(sum string, changes []NoteChange) string {
 	h := sha256.New()
 	io.WriteString(h, sum)
 	for _, c := range changes {
-		fmt.Fprintf(h, "\x00%s\x00%d\x00%s\x00%d\x00%s", c.Ref.String(), len(c.Old), c.Old, len(c.New), c.New)
+		human, block := SplitNote(c.New)
+		fmt.Fprintf(h, "\x00%s\x00%d\x00%s\x00%d\x00%s\x00%s", c.Ref.String(), len(c.Old), c.Old, len(human), human, blockKey(block))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -272,8 +275,30 @@ func lockFile(path string) string {
 
 // annotate applies note changes to the workbook's comments and returns the
 // new file. Everything else (values, styles, merges, other comments) is
-// left to excelize to carry over unchanged.
-func annotate(data []byte, sheet string, changes []NoteChange) (out []byte, err error) {
+// left to excelize to carry over unchanged. Workbooks whose comment drawing
+// excelize cannot extend (LibreOffice names its shapes "shape_0") are
+// annotated by rewriting all comments of the sheet with the same text,
+// authors and run formatting.
+func annotate(data []byte, sheet string, changes []NoteChange) ([]byte, error) {
+	out, err := annotateWith(data, sheet, changes, false)
+	var ae *addCommentError
+	if errors.As(err, &ae) {
+		out, err = annotateWith(data, sheet, changes, true)
+	}
+	return out, err
+}
+
+// addCommentError is excelize refusing to add a comment to the drawing.
+type addCommentError struct {
+	cell string
+	err  error
+}
+
+func (e *addCommentError) Error() string {
+	return fmt.Sprintf("примечание %s не записывается: %v", e.cell, e.err)
+}
+
+func annotateWith(data []byte, sheet string, changes []NoteChange, rebuild bool) (out []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("файл XLSX повреждён: %v", p)
@@ -297,28 +322,44 @@ func annotate(data []byte, sheet string, changes []NoteChange) (out []byte, err 
 	for _, c := range comments {
 		byCell[c.Cell] = c
 	}
+	texts := map[string]string{} // cell → its comment's text after the changes
+	var order []string
+	if rebuild {
+		for _, c := range comments {
+			texts[c.Cell] = CommentText(c)
+			order = append(order, c.Cell)
+		}
+	}
 	for _, ch := range changes {
 		cell, err := excelize.CoordinatesToCellName(ch.Ref.Col+1, ch.Ref.Row+1)
 		if err != nil {
 			return nil, err
 		}
-		old, had := byCell[cell]
-		if CommentText(old) != ch.Old {
+		if CommentText(byCell[cell]) != ch.Old {
 			return nil, ErrSheetMoved // planned from another version of the comment
 		}
 		if utf16Len(ch.New) > maxCommentUTF16 {
 			continue // Excel would cut it; keep the person's text whole instead
 		}
-		if had {
+		if _, seen := texts[cell]; !seen {
+			order = append(order, cell)
+		}
+		texts[cell] = ch.New
+	}
+	for _, cell := range order {
+		if _, had := byCell[cell]; had {
 			if err := f.DeleteComment(sheet, cell); err != nil {
 				return nil, fmt.Errorf("примечание %s не удаляется: %v", cell, err)
 			}
 		}
-		if ch.New == "" {
+	}
+	for _, cell := range order {
+		old, had := byCell[cell]
+		if texts[cell] == "" {
 			continue
 		}
-		if err := f.AddComment(sheet, commentFor(cell, old, had, ch.New)); err != nil {
-			return nil, fmt.Errorf("примечание %s не записывается: %v", cell, err)
+		if err := f.AddComment(sheet, commentFor(cell, old, had, texts[cell])); err != nil {
+			return nil, &addCommentError{cell: cell, err: err}
 		}
 	}
 	var buf bytes.Buffer
