@@ -283,7 +283,7 @@ func (f *Fake) handleValuesGet(w http.ResponseWriter, r *http.Request, rng strin
 	}
 	var values [][]string
 	for _, row := range sh.cells {
-		var vs []string
+		vs := []string{}
 		for _, c := range row {
 			vs = append(vs, c.Value)
 		}
