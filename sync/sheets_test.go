@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -388,5 +390,35 @@ func TestNoteBatchesSplit(t *testing.T) {
 	}
 	if total != len(changes) || len(batches[0][0].UpdateCells.Rows[0].Values) != 3 {
 		t.Fatalf("%d cells written, first run %d cells (C1:E1 adjacent)", total, len(batches[0][0].UpdateCells.Rows[0].Values))
+	}
+}
+
+func TestSheetsCredentialSources(t *testing.T) {
+	f := sheetsfake.New(t)
+	f.LoadGrid(rules.SampleGrid())
+	path := filepath.Join(t.TempDir(), "key.json")
+	if err := os.WriteFile(path, f.CredentialsJSON(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := SheetsConfig{SpreadsheetID: f.ID, Sheet: sheetTitle, Endpoint: f.URL, HTTPClient: f.Client(), RetryBase: time.Millisecond}
+	fromPath := base
+	fromPath.Credentials = path
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", path)
+	for name, cfg := range map[string]SheetsConfig{"credentials path": fromPath, "GOOGLE_APPLICATION_CREDENTIALS": base} {
+		s, err := NewSheetsSource(cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := s.Fetch(context.Background()); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	user := filepath.Join(t.TempDir(), "user.json")
+	os.WriteFile(user, []byte(`{"type":"authorized_user","client_id":"c","client_secret":"SECRET","refresh_token":"R"}`), 0o600)
+	bad := base
+	bad.Credentials = user
+	_, err := NewSheetsSource(bad)
+	if err == nil || !strings.Contains(err.Error(), "нужен ключ сервисного аккаунта") || strings.Contains(err.Error(), "SECRET") {
+		t.Fatalf("err = %v", err)
 	}
 }
