@@ -23,7 +23,6 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
-	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
 	"google.golang.org/api/sheets/v4"
 
@@ -247,6 +246,9 @@ func (s *SheetsSource) read(ctx context.Context) (rules.Grid, int64, error) {
 	var resp *sheets.Spreadsheet
 	err := s.call(ctx, "get", func(ctx context.Context) error {
 		call := s.svc.Spreadsheets.Get(s.cfg.SpreadsheetID).IncludeGridData(true).Fields(fetchFields).Context(ctx)
+		// Without a title the call names no range and returns every sheet in
+		// order, the first one first: still one request. With a title only
+		// that sheet's data comes back.
 		if s.cfg.Sheet != "" {
 			call = call.Ranges(quoteSheet(s.cfg.Sheet))
 		}
@@ -254,9 +256,11 @@ func (s *SheetsSource) read(ctx context.Context) (rules.Grid, int64, error) {
 		resp, err = call.Do()
 		return err
 	})
-	var gerr *googleapi.Error
-	if errors.As(err, &gerr) && gerr.Code == http.StatusBadRequest && s.cfg.Sheet != "" {
-		return rules.Grid{}, 0, s.unknownSheet(ctx)
+	var serr *SheetsError
+	if errors.As(err, &serr) && serr.Status == http.StatusBadRequest && s.cfg.Sheet != "" {
+		if missing := s.unknownSheet(ctx); missing != nil {
+			return rules.Grid{}, 0, missing
+		}
 	}
 	if err != nil {
 		return rules.Grid{}, 0, err
@@ -269,7 +273,8 @@ func (s *SheetsSource) read(ctx context.Context) (rules.Grid, int64, error) {
 	return g, sh.Properties.SheetId, err
 }
 
-// unknownSheet explains a missing sheet, listing the sheets there are.
+// unknownSheet explains a missing sheet, listing the sheets there are
+// (nil when the sheet exists after all: the 400 had another cause).
 func (s *SheetsSource) unknownSheet(ctx context.Context) error {
 	var resp *sheets.Spreadsheet
 	err := s.call(ctx, "get", func(ctx context.Context) error {
@@ -283,6 +288,9 @@ func (s *SheetsSource) unknownSheet(ctx context.Context) error {
 	var titles []string
 	for _, sh := range resp.Sheets {
 		if sh.Properties != nil {
+			if sh.Properties.Title == s.cfg.Sheet {
+				return nil
+			}
 			titles = append(titles, "«"+sh.Properties.Title+"»")
 		}
 	}

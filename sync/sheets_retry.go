@@ -43,10 +43,6 @@ func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Cont
 		}
 		retry, after := retryable(err)
 		if !retry || attempt > s.cfg.Retries {
-			var gerr *googleapi.Error
-			if errors.As(err, &gerr) && gerr.Code == http.StatusBadRequest {
-				return err // the caller explains a bad range itself
-			}
 			return s.explain(op, attempt, err)
 		}
 		wait := s.backoff(attempt)

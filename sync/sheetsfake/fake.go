@@ -200,6 +200,27 @@ func (f *Fake) SetValue(title string, row, col int, v string) {
 	f.mustSheet(title).cell(row, col).Value = v
 }
 
+// SetCell sets a cell's value and note at once.
+func (f *Fake) SetCell(title string, row, col int, value, note string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.mustSheet(title).cell(row, col)
+	c.Value, c.Note = value, note
+}
+
+// Values returns a sheet's values, row by row.
+func (f *Fake) Values(title string) [][]string {
+	g := f.Grid(title)
+	out := make([][]string, len(g.Cells))
+	for i, row := range g.Cells {
+		out[i] = make([]string, len(row))
+		for j, c := range row {
+			out[i][j] = c.Value
+		}
+	}
+	return out
+}
+
 // SetNote sets a cell's note ("" removes it).
 func (f *Fake) SetNote(title string, row, col int, note string) {
 	f.mu.Lock()
