@@ -8,7 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-func xlsxBytes(t *testing.T, build func(f *excelize.File)) []byte {
+func xlsxBytes(t testing.TB, build func(f *excelize.File)) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	build(f)
