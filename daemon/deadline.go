@@ -40,7 +40,11 @@ func (r *runner) trackChanges(reg *rules.Registry, now time.Time) {
 			kept = append(kept, p)
 		}
 	}
-	for _, c := range r.deps.Diff(r.publishedRegistry(), reg, r.profile) {
+	changes := r.deps.Diff(r.publishedRegistry(), reg, r.profile)
+	// A first version (or a big paste) is one event, not hundreds of lines.
+	const logEach = 5
+	fresh := 0
+	for _, c := range changes {
 		if p, ok := known[c.key()]; ok {
 			kept = append(kept, p)
 			delete(known, c.key())
@@ -51,8 +55,13 @@ func (r *runner) trackChanges(reg *rules.Registry, now time.Time) {
 		}
 		kept = append(kept, PendingChange{Change: c, FirstSeen: now,
 			Deadline: r.cal.AddWorkingDays(now, r.settings.deadlineDays)})
-		r.log.WithFields(logrus.Fields{"clause": c.Clause, "kind": c.Kind, "process": c.Process, "touchpoint": c.Touchpoint}).
-			Info("change seen in the sheet; publication deadline starts")
+		if fresh++; fresh <= logEach {
+			r.log.WithFields(logrus.Fields{"clause": c.Clause, "kind": c.Kind, "process": c.Process, "touchpoint": c.Touchpoint}).
+				Info("change seen in the sheet; publication deadline starts")
+		}
+	}
+	if fresh > logEach {
+		r.log.WithField("more", fresh-logEach).Info("more changes seen in the sheet; see the status page or perechen history")
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
 		a, b := kept[i], kept[j]

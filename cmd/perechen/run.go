@@ -18,6 +18,7 @@ import (
 
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
+	"github.com/perechen-oiv/perechen/publish"
 	"github.com/perechen-oiv/perechen/rules"
 )
 
@@ -242,7 +243,11 @@ func writeGridWorkbook(path string, g rules.Grid) error {
 			return err
 		}
 	}
-	return f.SaveAs(path)
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	return publish.WriteFileAtomic(path, buf.Bytes(), 0o644)
 }
 
 func printDemo(w io.Writer, cfg *config.Config) {
