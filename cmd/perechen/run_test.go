@@ -170,9 +170,9 @@ func TestRunUsageErrors(t *testing.T) {
 		!strings.Contains(errb.String(), "bad.yaml:4: sources[0].colour: unknown key") {
 		t.Errorf("%d %s", code, errb)
 	}
-	e, _, errb = runEnv(nil, nil) // the real wiring is not there yet
+	e, _, errb = runEnv(nil, nil) // the real wiring: the configured workbook does not exist
 	if code := dispatch(context.Background(), e, []string{"run", "--config", writeConfig(t, dir, ""), "--once"}); code != exitUsage ||
-		!strings.Contains(errb.String(), "not wired yet") {
+		!strings.Contains(errb.String(), "не найден") {
 		t.Errorf("%d %s", code, errb)
 	}
 	e, _, _ = runEnv(testDeps(nil), nil)
