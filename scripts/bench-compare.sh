@@ -23,17 +23,16 @@ xlsx="$work/perechen-$ROWS.xlsx"
 echo "input: $ROWS rows, $(stat -c %s "$xlsx") bytes XLSX"
 
 mkdir -p "$work/perechen-out" "$work/lo-out"
-t0=$(now_ms)
-if "$work/perechen" render --help >/dev/null 2>&1; then
-  how="perechen render --format pdf"
+# Best of RUNS for each side: the machine may be busy with other work.
+RUNS=${RUNS:-3}
+how="perechen render --format pdf, best of $RUNS"
+ours=
+for _ in $(seq "$RUNS"); do
+  t0=$(now_ms)
   "$work/perechen" render --format pdf --out "$work/perechen-out" "$xlsx" >/dev/null
-else
-  # until `perechen render` is merged: the same read → parse → PDF path
-  how="genxlsx -pdf (read, parse, render)"
-  "$work/genxlsx" -pdf "$xlsx" -out "$work/perechen-out/perechen.pdf"
-fi
-t1=$(now_ms)
-ours=$((t1 - t0))
+  t1=$(now_ms)
+  d=$((t1 - t0)); if [ -z "$ours" ] || [ "$d" -lt "$ours" ]; then ours=$d; fi
+done
 pdf=$(ls "$work"/perechen-out/*.pdf | head -1)
 echo "perechen: ${ours} ms ($how), $(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages/ {print $2 " pages, "}')$(stat -c %s "$pdf") bytes"
 
@@ -45,10 +44,13 @@ fi
 # a private profile: no first-start wizard, no lock shared with a running instance
 profile="file://$work/lo-profile"
 "$soffice" -env:UserInstallation="$profile" --headless --terminate_after_init >/dev/null 2>&1 || true
-t0=$(now_ms)
-"$soffice" -env:UserInstallation="$profile" --headless --convert-to pdf --outdir "$work/lo-out" "$xlsx" >/dev/null 2>&1
-t1=$(now_ms)
-theirs=$((t1 - t0))
+theirs=
+for _ in $(seq "$RUNS"); do
+  t0=$(now_ms)
+  "$soffice" -env:UserInstallation="$profile" --headless --convert-to pdf --outdir "$work/lo-out" "$xlsx" >/dev/null 2>&1
+  t1=$(now_ms)
+  d=$((t1 - t0)); if [ -z "$theirs" ] || [ "$d" -lt "$theirs" ]; then theirs=$d; fi
+done
 lopdf="$work/lo-out/perechen-$ROWS.pdf"
-echo "libreoffice: ${theirs} ms, $(pdfinfo "$lopdf" 2>/dev/null | awk '/^Pages/ {print $2 " pages, "}')$(stat -c %s "$lopdf" 2>/dev/null || echo '?') bytes"
+echo "libreoffice: ${theirs} ms (best of $RUNS), $(pdfinfo "$lopdf" 2>/dev/null | awk '/^Pages/ {print $2 " pages, "}')$(stat -c %s "$lopdf" 2>/dev/null || echo '?') bytes"
 awk -v a="$theirs" -v b="$ours" 'BEGIN { r = a / (b > 0 ? b : 1); printf "perechen is %.1f× faster (target ≥ 20×)\n", r; exit (r >= 20 ? 0 : 1) }'
