@@ -23,6 +23,10 @@ type Metrics struct {
 	apiRequests   *prometheus.CounterVec
 	notesWritten  *prometheus.CounterVec
 	cycleDuration *prometheus.HistogramVec
+	// Per target: a failing target shows up without reading the logs.
+	targetUp          *prometheus.GaugeVec
+	targetLastSuccess *prometheus.GaugeVec
+	targetVersion     *prometheus.GaugeVec
 }
 
 // NewMetrics registers the daemon's series on reg.
@@ -48,9 +52,16 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Cell notes written or removed."}, []string{"source"}),
 		cycleDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: "perechen", Name: "cycle_duration_seconds",
 			Help: "Duration of cycles.", Buckets: []float64{.001, .01, .1, .5, 1, 5, 30, 120}}, []string{"source"}),
+		targetUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "target_up",
+			Help: "1 when the last publish attempt to the target succeeded, 0 when it failed."}, []string{"source", "target"}),
+		targetLastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "target_last_success_timestamp_seconds",
+			Help: "Unix time of the last successful publish to the target."}, []string{"source", "target"}),
+		targetVersion: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "target_published_version",
+			Help: "Number of the version the target holds."}, []string{"source", "target"}),
 	}
 	for _, c := range []prometheus.Collector{m.cycles, m.errors, m.findings, m.findingsRule, m.lastSuccess,
-		m.lastPublish, m.deadline, m.apiRequests, m.notesWritten, m.cycleDuration} {
+		m.lastPublish, m.deadline, m.apiRequests, m.notesWritten, m.cycleDuration,
+		m.targetUp, m.targetLastSuccess, m.targetVersion} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -88,6 +99,18 @@ func (m *Metrics) observe(r *Result, st *State, exportFindings bool) {
 	if st != nil {
 		setTime(m.lastSuccess.WithLabelValues(src), st.LastSuccess)
 		setTime(m.lastPublish.WithLabelValues(src), st.LastPublish)
+		for _, t := range st.Targets {
+			if t.LastAttempt.IsZero() {
+				continue
+			}
+			up := 1.0
+			if t.LastError != "" {
+				up = 0
+			}
+			m.targetUp.WithLabelValues(src, t.Name).Set(up)
+			setTime(m.targetLastSuccess.WithLabelValues(src, t.Name), t.LastSuccess)
+			m.targetVersion.WithLabelValues(src, t.Name).Set(float64(t.Version))
+		}
 	}
 	if left, ok := r.deadlineLeft(); ok {
 		m.deadline.WithLabelValues(src).Set(float64(left))
@@ -107,7 +130,8 @@ func (m *Metrics) forget(source string) {
 	l := prometheus.Labels{"source": source}
 	for _, v := range []interface {
 		DeletePartialMatch(prometheus.Labels) int
-	}{m.cycles, m.errors, m.findings, m.findingsRule, m.lastSuccess, m.lastPublish, m.deadline, m.notesWritten, m.cycleDuration} {
+	}{m.cycles, m.errors, m.findings, m.findingsRule, m.lastSuccess, m.lastPublish, m.deadline, m.notesWritten, m.cycleDuration,
+		m.targetUp, m.targetLastSuccess, m.targetVersion} {
 		v.DeletePartialMatch(l)
 	}
 }

@@ -63,6 +63,16 @@ perechen_cycles_total{result="up-to-date",source="a"} 1
 	if v := testutil.ToFloat64(d.metrics.notesWritten.WithLabelValues("a")); v != 12 {
 		t.Errorf("notes written = %v", v)
 	}
+	if n := testutil.CollectAndCount(d.metrics.targetUp); n != len(f.targets["a"]) {
+		t.Errorf("target_up series = %d, want one per target (%d)", n, len(f.targets["a"]))
+	}
+	name := f.targets["a"][0].Name()
+	if v := testutil.ToFloat64(d.metrics.targetUp.WithLabelValues("a", name)); v != 1 {
+		t.Errorf("target_up{%s} = %v, want 1", name, v)
+	}
+	if v := testutil.ToFloat64(d.metrics.targetVersion.WithLabelValues("a", name)); v != 1 {
+		t.Errorf("target_published_version{%s} = %v, want 1", name, v)
+	}
 
 	// api_requests_total through the RoundTripper.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
