@@ -71,13 +71,16 @@ func (d linkedDiagnostic) MarshalJSON() ([]byte, error) {
 	if err != nil || d.Link == "" {
 		return b, err
 	}
-	link, err := json.Marshal(d.Link)
-	if err != nil {
+	// Links carry "&": keep them readable rather than \u0026.
+	var link bytes.Buffer
+	enc := json.NewEncoder(&link)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(d.Link); err != nil {
 		return nil, err
 	}
 	b = bytes.TrimSuffix(b, []byte("}"))
 	b = append(b, `,"link":`...)
-	b = append(b, link...)
+	b = append(b, bytes.TrimSpace(link.Bytes())...)
 	return append(b, '}'), nil
 }
 
@@ -144,6 +147,7 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	if o.format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(struct {
 			Sources []checkReport `json:"sources"`
 		}{reports}); err != nil {

@@ -158,7 +158,7 @@ func publishSource(ctx context.Context, e env, cfg *config.Config, s config.Sour
 	if err != nil {
 		return fail(err)
 	}
-	origin := "новая сборка: Перечень изменился после последней версии службы"
+	origin := "новая сборка: содержимое отличается от последней версии, собранной службой"
 	switch {
 	case bv.fromDaemon:
 		origin = "то же содержимое, что и у последней версии, собранной службой"
