@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
@@ -196,7 +195,7 @@ func checkSource(ctx context.Context, deps daemon.Deps, s config.Source, dryRun 
 	}
 	r.code = exitCode(diags, failOn)
 
-	changes := deps.PlanNotes(snap.Grid, reg, diags, time.Now())
+	changes := deps.PlanNotes(snap.Grid, reg, diags, depsNow(deps))
 	for _, c := range changes {
 		r.Notes = append(r.Notes, noteReport{Cell: c.Ref.A1(), Action: noteAction(c), Link: src.Link(c.Ref)})
 	}

@@ -154,7 +154,7 @@ func publishSource(ctx context.Context, e env, cfg *config.Config, s config.Sour
 		fmt.Fprintf(e.stderr, "perechen publish: состояние службы не прочитано (%v); сравнение с опубликованным пропущено\n", err)
 		st = nil
 	}
-	bv, err := buildPublishVersion(cfg.StateDir, s, st, reg, profile, src.String(), renderers, time.Now())
+	bv, err := buildPublishVersion(cfg.StateDir, s, st, reg, profile, src.String(), renderers, depsNow(deps))
 	if err != nil {
 		return fail(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -62,6 +63,14 @@ func commandDeps(e env) (daemon.Deps, error) {
 		d.PlanNotes = psync.PlanNotes
 	}
 	return d, nil
+}
+
+// depsNow is the injected clock's time, or the wall clock.
+func depsNow(d daemon.Deps) time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
 }
 
 // pluralRu picks the Russian form for n: 1 ошибка, 2 ошибки, 5 ошибок.
