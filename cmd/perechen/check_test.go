@@ -294,3 +294,68 @@ func TestCheckUsageErrors(t *testing.T) {
 		t.Errorf("--help: %d", code)
 	}
 }
+
+// 403 from Google: the Russian explanation with the service account's
+// e-mail, exit 2, in text and JSON.
+func TestCheckForbiddenSheet(t *testing.T) {
+	fake, cfg, _ := sheetsSetup(t, rules.SampleGrid(), true, "")
+	fake.SetForbidden(true)
+	want := "поделитесь таблицей с " + sheetsfake.ClientEmail
+	code, out, errs := runCmd(t, "check", "--config", cfg)
+	if code != exitUsage || !strings.Contains(out, "не проверен: ") || !strings.Contains(out, want) {
+		t.Errorf("text: code %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = runCmd(t, "check", "--config", cfg, "--format", "json")
+	if code != exitUsage || !strings.Contains(out, `"error": "`) || !strings.Contains(errs, want) {
+		t.Errorf("json: code %d\n%s%s", code, out, errs)
+	}
+	if fake.Count("batchUpdate") != 0 {
+		t.Error("wrote to a forbidden sheet")
+	}
+}
+
+// An XLSX file open in Office is not written in place: the write is
+// skipped with a hint to repeat, and the file is untouched.
+func TestCheckXLSXInPlaceLocked(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "perechen.xlsx")
+	if err := writeGridWorkbook(book, rules.SampleGrid()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "~$perechen.xlsx"), []byte("lock"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(book)
+	cfg := filepath.Join(dir, "config.yaml")
+	y := fmt.Sprintf("state_dir: %[1]s/state\nsources:\n  - name: file\n    xlsx: {path: %[2]s, notes: in-place}\n", dir, book)
+	if err := os.WriteFile(cfg, []byte(y), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "check", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "Не записано: запись пропущена: ") || !strings.Contains(out, "открыт в Excel или LibreOffice") ||
+		!strings.Contains(out, ", повторите") {
+		t.Errorf("locked: code %d\n%s%s", code, out, errs)
+	}
+	if after, _ := os.ReadFile(book); !bytes.Equal(before, after) {
+		t.Error("a locked workbook was changed")
+	}
+	if _, err := os.Stat(book + ".bak"); !os.IsNotExist(err) {
+		t.Errorf("backup written for a skipped write: %v", err)
+	}
+
+	// Closed again: written in place, with the backup kept.
+	if err := os.Remove(filepath.Join(dir, "~$perechen.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCmd(t, "check", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "Записаны примечания: ") {
+		t.Errorf("unlocked: code %d\n%s", code, out)
+	}
+	if after, _ := os.ReadFile(book); bytes.Equal(before, after) {
+		t.Error("the workbook was not annotated")
+	}
+	code, out, _ = runCmd(t, "check", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "Примечания к ячейкам: изменений нет") {
+		t.Errorf("third run: code %d\n%s", code, out)
+	}
+}
