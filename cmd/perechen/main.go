@@ -47,6 +47,8 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"lint":     {"проверить Перечень (XLSX) по Порядку", runLint},
+		"check":    {"проверить Перечни из конфигурации и записать замечания в примечания к ячейкам", runCheck},
+		"publish":  {"опубликовать Перечень источника сейчас (--dry-run: показать, что и куда)", runPublish},
 		"rules":    {"перечислить правила проверки и пункты Порядка", runRules},
 		"render":   {"записать Перечень в официальной форме: HTML, PDF, XLSX, CSV, JSON", runRender},
 		"template": {"записать пустой бланк Перечня (XLSX) по форме Порядка", runTemplate},
