@@ -163,3 +163,44 @@ func decodePart(f *zip.File, v any) error {
 	defer rc.Close()
 	return xml.NewDecoder(io.LimitReader(rc, MaxUnzipXMLSize)).Decode(v)
 }
+
+// tooManyRows streams the sheet part and counts <row> tags, so a sheet
+// filled to Excel's last row is refused in a fraction of a second instead
+// of after excelize has decoded 200,000 rows. Unknown layout → false, and
+// the row cap in readValues still holds.
+func tooManyRows(data []byte, sheet string, limit int) bool {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	part := sheetPart(zr, sheet)
+	if part == nil {
+		return false
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	buf := make([]byte, 256<<10)
+	var tail []byte // the last bytes of the previous chunk, so a tag cut in two still counts
+	rows := 0
+	for {
+		n, err := rc.Read(buf)
+		window := append(tail, buf[:n]...)
+		rows += countRowTags(window) - countRowTags(tail)
+		if rows > limit {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+		tail = append(tail[:0], window[max(0, len(window)-8):]...)
+	}
+}
+
+// countRowTags counts "<row " / "<row>" and their namespace-prefixed forms
+// (":row "). Text cannot hold a raw '<', so only tags match the first form.
+func countRowTags(b []byte) int {
+	return bytes.Count(b, []byte("<row ")) + bytes.Count(b, []byte("<row>")) + bytes.Count(b, []byte(":row "))
+}

@@ -94,6 +94,9 @@ func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, er
 		return rules.Grid{}, fmt.Errorf("лист %q не найден; листы книги: %s", sheet, strings.Join(sheets, ", "))
 	}
 	g = rules.Grid{Sheet: sheet}
+	if tooManyRows(data, sheet, MaxRows) {
+		return rules.Grid{}, errTooManyRows(sheet)
+	}
 	if g.Cells, err = readValues(f, sheet); err != nil {
 		return rules.Grid{}, err
 	}
@@ -106,6 +109,10 @@ func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, er
 	return g, nil
 }
 
+func errTooManyRows(sheet string) error {
+	return fmt.Errorf("на листе %q больше %d строк — это не похоже на Перечень; удалите лишние строки", sheet, MaxRows)
+}
+
 func readValues(f *excelize.File, sheet string) ([][]rules.Cell, error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
@@ -115,7 +122,7 @@ func readValues(f *excelize.File, sheet string) ([][]rules.Cell, error) {
 	var cells [][]rules.Cell
 	for rows.Next() {
 		if len(cells) >= MaxRows {
-			return nil, fmt.Errorf("на листе %q больше %d строк — это не похоже на Перечень; удалите лишние строки", sheet, MaxRows)
+			return nil, errTooManyRows(sheet)
 		}
 		cols, err := rows.Columns()
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -118,13 +119,14 @@ func writeTruncated(t *testing.T, path string) {
 	writeBytes(buf.Bytes()[:buf.Len()*2/3])(t, path)
 }
 
-// writeZipBomb stores a worksheet that inflates to 1 GiB of whitespace in a
-// file of about a megabyte; the declared size alone must get it refused.
+// writeZipBomb stores a worksheet that inflates to 300 MiB of whitespace (over
+// the 256 MiB limit) in a file of a few hundred kilobytes; the declared size
+// alone must get it refused.
 func writeZipBomb(t *testing.T, path string) {
 	rewriteWorkbook(t, path, func(w io.Writer) {
 		io.WriteString(w, `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
 		chunk := bytes.Repeat([]byte(" "), 1<<20)
-		for i := 0; i < 1024; i++ {
+		for i := 0; i < 300; i++ {
 			w.Write(chunk)
 		}
 		io.WriteString(w, `</sheetData></worksheet>`)
@@ -151,10 +153,16 @@ func billionLaughs(w io.Writer) {
 
 // millionRows is a sheet filled to Excel's last row.
 func millionRows(w io.Writer) {
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 1<<20)
 	bw.WriteString(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	var line []byte
 	for r := 1; r <= 1<<20; r++ {
-		fmt.Fprintf(bw, `<row r="%d"><c r="A%d"><v>%d</v></c></row>`, r, r, r)
+		n := strconv.AppendInt(nil, int64(r), 10)
+		line = append(line[:0], `<row r="`...)
+		line = append(append(line, n...), `"><c r="A`...)
+		line = append(append(line, n...), `"><v>`...)
+		line = append(append(line, n...), `</v></c></row>`...)
+		bw.Write(line)
 	}
 	bw.WriteString(`</sheetData></worksheet>`)
 	bw.Flush()
