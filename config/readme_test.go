@@ -44,3 +44,31 @@ func indent(s, pfx string) string {
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
+
+// TestDocsExamples parses every YAML example in docs/ that is a config or
+// a part of one (sources:, publish:), so the guides cannot drift from the
+// config package.
+func TestDocsExamples(t *testing.T) {
+	env := func(string) string { return "secret" }
+	for _, doc := range []string{"../docs/google-sheets.md", "../docs/publish.md", "../docs/deploy.md"} {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, b := range regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(string(data), -1) {
+			text := b[1]
+			switch {
+			case strings.HasPrefix(text, "interval:"), strings.HasPrefix(text, "state_dir:"):
+			case strings.HasPrefix(text, "sources:"):
+				text = "state_dir: /tmp/x\n" + text
+			case strings.HasPrefix(text, "publish:"):
+				text = "state_dir: /tmp/x\nsources:\n  - name: a\n    xlsx: {path: /tmp/a.xlsx}\n" + indent(text, "    ")
+			default:
+				continue
+			}
+			if _, err := ParseEnv([]byte(text), doc, env); err != nil {
+				t.Errorf("%s, yaml block %d: %v\n%s", doc, i+1, err, text)
+			}
+		}
+	}
+}
