@@ -100,11 +100,8 @@ func runCheck(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "Код выхода: 0 — ошибок нет, 1 — есть замечания уровня --fail-on, 2 — источник или конфигурация непригодны.\n\nФлаги:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "perechen check: лишние аргументы: %s\n", strings.Join(fs.Args(), " "))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,11 +22,8 @@ func runHistory(_ context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "и изменения, которые ещё ждут публикации, со сроком.\n\nФлаги:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	cfg, err := config.LoadEnv(*path, e.getenv)
 	if err != nil {

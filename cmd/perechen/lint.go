@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,11 +35,8 @@ func runLint(_ context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "1 — есть замечания уровня --fail-on, 2 — файл или параметры непригодны.\n\nФлаги:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	failOn, err := rules.ParseSeverity(o.failOn)
 	if err != nil || (o.format != "text" && o.format != "json") {

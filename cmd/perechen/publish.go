@@ -70,11 +70,8 @@ func runPublish(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "или не удалась на какой-либо цели, 2 — источник или конфигурация непригодны.\n\nФлаги:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "perechen publish: лишние аргументы: %s\n", strings.Join(fs.Args(), " "))

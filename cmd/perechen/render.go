@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"html/template"
@@ -54,11 +53,8 @@ func runRender(_ context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "Код выхода: 0 — файлы записаны, 2 — файл или параметры непригодны.\n\nФлаги:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintln(e.stderr, "perechen render:", err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 
@@ -18,11 +17,8 @@ func runRules(_ context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "Использование: perechen rules [--markdown]\n\nПеречисляет правила проверки с пунктами Порядка.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if *markdown {
 		fmt.Fprint(e.stdout, rules.RulesMarkdown(rules.All()))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,11 +46,8 @@ func runRun(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "Коды выхода с --once: 0 — ошибок нет, 1 — в Перечне есть ошибки, 2 — источник или конфигурация непригодны.\n\nФлаги:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "perechen run: лишние аргументы: %s\n", strings.Join(fs.Args(), " "))

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -37,11 +36,8 @@ func runTemplate(_ context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "точек взаимодействия и видов точек, настройки печати.\n\nФлаги:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "perechen template: лишние аргументы %q; файл указывается флагом --out\n", fs.Args())
