@@ -97,7 +97,9 @@ func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, er
 	if tooManyRows(data, sheet, MaxRows) {
 		return rules.Grid{}, errTooManyRows(sheet)
 	}
-	if g.Cells, err = readValues(f, sheet); err != nil {
+	if cells, ok := readValuesFast(data, sheet); ok {
+		g.Cells = cells
+	} else if g.Cells, err = readValues(f, sheet); err != nil {
 		return rules.Grid{}, err
 	}
 	if g.Merges, err = readMerges(f, data, sheet); err != nil {
