@@ -63,6 +63,7 @@ type secureRun struct {
 	rec      *bearerRecorder
 	d        *daemon.Daemon
 	logs     *bytes.Buffer
+	lw       *lockedWriter
 	cfg      *config.Config
 	site     string
 	state    string
@@ -101,7 +102,8 @@ sources:
 	}
 	s.cfg = cfg
 	log := logrus.New()
-	log.SetOutput(&lockedWriter{w: s.logs})
+	s.lw = &lockedWriter{w: s.logs}
+	log.SetOutput(s.lw)
 	log.SetLevel(logrus.TraceLevel)
 	log.SetFormatter(&logrus.JSONFormatter{})
 	deps := daemon.Deps{
@@ -357,4 +359,48 @@ func firstProcess(t *testing.T) rules.Ref {
 	t.Helper()
 	reg, _ := rules.Lint(rules.SampleGrid(), mustProfile(t))
 	return reg.Processes[0].NameAt
+}
+
+// TestStatusServerLoopbackByDefault: the default listen address is loopback,
+// the server really binds there, and binding beyond localhost without a
+// token logs a warning.
+func TestStatusServerLoopbackByDefault(t *testing.T) {
+	cfg, err := config.ParseEnv([]byte("sources: [{name: a, xlsx: {path: /nonexistent.xlsx}}]\n"), "c.yaml", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host, _, _ := strings.Cut(cfg.Status.Listen, ":"); host != "127.0.0.1" {
+		t.Fatalf("default status.listen %q is not loopback", cfg.Status.Listen)
+	}
+	for _, c := range []struct {
+		listen, token string
+		warn          bool
+	}{{"127.0.0.1:0", "", false}, {"0.0.0.0:0", "", true}, {"0.0.0.0:0", "t0k3n", false}} {
+		s := newSecureRun(t, c.token)
+		s.cfg.Status.Listen = c.listen
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- s.d.Run(ctx, nil, func() (*config.Config, error) { return s.cfg, nil }) }()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(s.logText(), "status server listening") && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		logs := s.logText()
+		if !strings.Contains(logs, "status server listening") {
+			t.Fatalf("%s: server did not start", c.listen)
+		}
+		if got := strings.Contains(logs, "reachable beyond localhost without a token"); got != c.warn {
+			t.Errorf("listen %s token %q: warning %v, want %v", c.listen, c.token, got, c.warn)
+		}
+	}
+}
+
+func (s *secureRun) logText() string {
+	s.lw.mu.Lock()
+	defer s.lw.mu.Unlock()
+	return s.logs.String()
 }
