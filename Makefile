@@ -5,7 +5,7 @@ RUN_DIR   ?= .run
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all build run test test-short lint bench bench-compare fuzz docs clean
+.PHONY: all build run test test-short lint bench bench-compare fuzz fuzz-list docs clean
 
 all: lint test build
 
@@ -40,12 +40,21 @@ bench-compare:
 	GO=$(GO) ./scripts/bench-compare.sh
 
 # Fuzz every target for $(FUZZTIME) each (go test -fuzz takes one target at a time).
-FUZZ_TARGETS ?= ./rules:FuzzParse ./calendar:FuzzCalendarParse ./history:FuzzChangeLog
+# Every `func Fuzz` of the repo; `make fuzz-list` checks this list against the code.
+FUZZ_TARGETS ?= ./rules:FuzzParse ./rules:FuzzSplitCell ./config:FuzzParse ./sync:FuzzNoteBlock \
+	./render:FuzzTableHTML ./render:FuzzRenderPDFXLSX ./calendar:FuzzCalendarParse ./history:FuzzChangeLog
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "== $$pkg $$name"; \
 	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
+
+fuzz-list:
+	@found=$$(grep -rl --include='*_test.go' '^func Fuzz' . | while read f; do \
+	  for n in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do echo "./$$(dirname $${f#./}):$$n"; done; done | sort -u); \
+	listed=$$(echo $(FUZZ_TARGETS) | tr ' ' '\n' | sort -u); \
+	if [ "$$found" != "$$listed" ]; then echo "FUZZ_TARGETS differs from the code:"; echo "listed: $$listed"; echo "found: $$found"; exit 1; fi; \
+	echo "FUZZ_TARGETS lists all $$(echo "$$found" | wc -l) fuzz targets"
 
 # Regenerate golden files and docs/rules.md after an intended change.
 docs:

@@ -228,6 +228,9 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan os.Signal, load func() (
 	srvErr := make(chan error, 1)
 	if srv != nil {
 		d.log.WithField("listen", ln.Addr().String()).Info("status server listening")
+		if !loopbackAddr(ln.Addr()) && cfg.Status.Token == "" {
+			d.log.WithField("listen", ln.Addr().String()).Warn("status server is reachable beyond localhost without a token: set status.token_env")
+		}
 		go func() { srvErr <- srv.Serve(ln) }()
 	}
 	d.log.WithField("sources", len(cfg.Sources)).Info("daemon started")
@@ -424,4 +427,10 @@ func (d *Daemon) Ready() bool {
 		}
 	}
 	return true
+}
+
+// loopbackAddr reports whether a listener accepts only local connections.
+func loopbackAddr(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

@@ -92,7 +92,7 @@ func (t *DirTarget) Publish(ctx context.Context, v Version, files []File) error 
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("dir target %s: %w", t.path, err)
 	}
-	if err := os.MkdirAll(t.path, 0o755); err != nil {
+	if err := mkdirPublic(t.path); err != nil {
 		return t.ioError("создать папку", "create folder", t.path, err)
 	}
 	for _, w := range writeOrder(files, v) {

@@ -67,7 +67,7 @@ func (x *xlsxForm) rows(sw *excelize.StreamWriter, rows []spannedRow, first int)
 			values[2] = excelize.Cell{StyleID: text, Value: r.Touchpoint}
 			values[4] = excelize.Cell{StyleID: center, Value: r.Kind}
 		}
-		if err := sw.SetRow(xlsxCell(first+i, 1), values, excelize.RowOpts{Height: float64(lines[i])*xlsxLineH + 3}); err != nil {
+		if err := sw.SetRow(xlsxCell(first+i, 1), values, excelize.RowOpts{Height: xlsxHeight(float64(lines[i])*xlsxLineH + 3)}); err != nil {
 			return err
 		}
 	}
@@ -142,3 +142,7 @@ func xlsxNumber(s string) any {
 	}
 	return s
 }
+
+// xlsxHeight caps a row height at the format's 409 points: a very long cell
+// (Google allows 50,000 characters) must not fail the whole workbook.
+func xlsxHeight(h float64) float64 { return min(h, excelize.MaxRowHeight) }

@@ -148,7 +148,7 @@ func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.St
 		}
 		row := []any{excelize.Cell{StyleID: style, Value: l}, excelize.Cell{StyleID: style}, excelize.Cell{StyleID: style},
 			excelize.Cell{StyleID: style}, excelize.Cell{StyleID: style}}
-		if err := sw.SetRow(xlsxCell(i+1, 1), row, excelize.RowOpts{Height: height}); err != nil {
+		if err := sw.SetRow(xlsxCell(i+1, 1), row, excelize.RowOpts{Height: xlsxHeight(height)}); err != nil {
 			return nil, 0, err
 		}
 		if err := sw.MergeCell(xlsxCell(i+1, 1), xlsxCell(i+1, 5)); err != nil {
@@ -161,7 +161,7 @@ func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.St
 		row[i] = excelize.Cell{StyleID: x.style.header, Value: c}
 		capLines = max(capLines, xlsxLines(c, xlsxColW[i]))
 	}
-	if err := sw.SetRow(xlsxCell(header, 1), row, excelize.RowOpts{Height: float64(capLines)*xlsxLineH + 4}); err != nil {
+	if err := sw.SetRow(xlsxCell(header, 1), row, excelize.RowOpts{Height: xlsxHeight(float64(capLines)*xlsxLineH + 4)}); err != nil {
 		return nil, 0, err
 	}
 	if h.NumberRow {

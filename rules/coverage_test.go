@@ -19,7 +19,7 @@ var coverage = []struct {
 	{"1.3.2", []string{"header-client"}, "the internal client the registry is about"},
 	{"2.1", []string{"form-header", "form-columns", "misplaced-text", "blank-row", "process-number", "process-name-required"}, "the form of the Перечень"},
 	{"2.2, 2.2.1, 2.2.3", nil, "who keeps the registry: organisational"},
-	{"2.2.2", []string{"placeholder", "latin-lookalike", "spacing"}, "completeness and compliance check; the daemon's publish gate enforces it too"},
+	{"2.2.2", []string{"placeholder", "latin-lookalike", "spacing", "invisible-characters"}, "completeness and compliance check; the daemon's publish gate enforces it too"},
 	{"2.3", []string{"touchpoint-required"}, "key touchpoints per activity; which ones are key is a judgment"},
 	{"2.4–2.5", nil, "sources of touchpoints (acts, orders): outside the registry"},
 	{"2.6", []string{"need-required", "need-vocabulary", "need-fragment"}, "needs for each touchpoint"},

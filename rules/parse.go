@@ -293,6 +293,10 @@ func (ps *parser) startProcess(rc rowCells) bool {
 		ps.newProcess(rc) // a bad number: process-number reports it
 	case rc.num != "":
 		ps.misplaced(rc.row, colNumber, rc.num)
+		if ps.proc == nil { // data before any process: required-cell rules report it
+			rc.num = ""
+			ps.newProcess(rc)
+		}
 	case rc.proc != "" && !rest:
 		ps.misplaced(rc.row, colProcess, rc.proc)
 		return false

@@ -33,7 +33,7 @@ func All() []*Rule {
 		// duplicates and channel mix
 		DuplicateTouchpoint, DuplicateNeed, DuplicateProcess, NoDigitalTouchpoint, NoOfflineAlternative,
 		// text hygiene
-		LatinLookalike, Spacing, OfflineSpelling, Placeholder,
+		LatinLookalike, Spacing, InvisibleCharacters, OfflineSpelling, Placeholder,
 	}
 }
 
