@@ -118,7 +118,7 @@ func (t *ExecTarget) Publish(ctx context.Context, v Version, files []File) error
 		return &TargetError{Target: t.name, Msg: "не удалось создать work_dir " + dir, Err: err}
 	}
 	paths := make([]string, 0, len(files))
-	env := append(os.Environ(), t.cfg.Env...)
+	env := append(commandEnv(os.Environ()), t.cfg.Env...)
 	for _, f := range files {
 		p := filepath.Join(dir, f.Name)
 		if err := WriteFileAtomic(p, f.Data, 0o644); err != nil {
@@ -271,4 +271,22 @@ func (b *tailBuffer) String() string {
 		return "…" + string(b.buf)
 	}
 	return string(b.buf)
+}
+
+// commandEnv is the part of perechen's environment a publish command gets:
+// the basics a script needs, never perechen's own settings — those carry
+// secrets (PERECHEN_DAV_PASSWORD, PERECHEN_STATUS_TOKEN, credentials paths).
+// A command that needs more gets it through ExecConfig.Env.
+func commandEnv(environ []string) []string {
+	keep := map[string]bool{"PATH": true, "HOME": true, "USER": true, "LOGNAME": true, "LANG": true, "LANGUAGE": true,
+		"TZ": true, "TMPDIR": true, "SHELL": true, "SSL_CERT_FILE": true, "SSL_CERT_DIR": true,
+		"HTTP_PROXY": true, "HTTPS_PROXY": true, "NO_PROXY": true, "http_proxy": true, "https_proxy": true, "no_proxy": true}
+	out := make([]string, 0, len(keep))
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if keep[name] || strings.HasPrefix(name, "LC_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

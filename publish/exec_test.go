@@ -278,3 +278,12 @@ func TestExecCancelledByCaller(t *testing.T) {
 		t.Errorf("took %s", d)
 	}
 }
+
+func TestExecCommandEnvDropsSecrets(t *testing.T) {
+	env := commandEnv([]string{"PATH=/bin", "LANG=ru_RU.UTF-8", "LC_ALL=C", "PERECHEN_DAV_PASSWORD=hunter2",
+		"PERECHEN_STATUS_TOKEN=t", "GOOGLE_APPLICATION_CREDENTIALS=/etc/k.json", "AWS_SECRET_ACCESS_KEY=x"})
+	got := strings.Join(env, " ")
+	if got != "PATH=/bin LANG=ru_RU.UTF-8 LC_ALL=C" {
+		t.Errorf("command environment = %q", got)
+	}
+}
