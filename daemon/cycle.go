@@ -262,16 +262,24 @@ func (r *runner) sameAsPublished(reg *rules.Registry) bool {
 	return true
 }
 
-// render writes every configured format of version n.
-func (r *runner) render(reg *rules.Registry, n int, when time.Time, changes []string) ([]publish.File, error) {
-	meta := render.Meta{
-		Organisation: r.cfg.Organisation,
-		Profile:      r.profile,
+// VersionMeta is the render.Meta of published version n: the daemon and
+// `perechen publish` build it the same way, so the same version renders to
+// the same bytes. It carries no Source: a public page must not show internal
+// paths or sheet ids.
+func VersionMeta(organisation string, p *rules.Profile, rs []render.Renderer, n int, when time.Time, changes []string) render.Meta {
+	return render.Meta{
+		Organisation: organisation,
+		Profile:      p,
 		Version:      when,
 		VersionLabel: fmt.Sprintf("версия %d от %s", n, when.Format("02.01.2006")),
-		Source:       r.src.String(),
 		Changes:      changes,
+		Downloads:    render.DownloadsFor(rs),
 	}
+}
+
+// render writes every configured format of version n.
+func (r *runner) render(reg *rules.Registry, n int, when time.Time, changes []string) ([]publish.File, error) {
+	meta := VersionMeta(r.cfg.Organisation, r.profile, r.renderers, n, when, changes)
 	files := make([]publish.File, 0, len(r.renderers))
 	for _, rd := range r.renderers {
 		var buf bytes.Buffer

@@ -57,6 +57,7 @@ type HTMLView struct {
 	VersionLabel string        // Meta.VersionLabel
 	Source       string        // Meta.Source
 	Changes      []string      // Meta.Changes, shown under "Изменения"
+	Downloads    []Download    // Meta.Downloads, linked under the title
 	Caption      string        // the table's <caption>
 	Columns      [5]HTMLColumn // graphs 1–5
 	Processes    []HTMLProcess // one <tbody> each
@@ -173,6 +174,7 @@ func newHTMLView(reg *rules.Registry, meta Meta, fragment bool) HTMLView {
 		VersionLabel: strings.TrimSpace(meta.VersionLabel),
 		Source:       meta.Source,
 		Changes:      meta.Changes,
+		Downloads:    meta.Downloads,
 	}
 	if !meta.Version.IsZero() {
 		v.VersionISO = meta.Version.Format("2006-01-02")

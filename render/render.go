@@ -2,6 +2,7 @@ package render
 
 import (
 	"io"
+	"strings"
 	"time"
 
 	"github.com/perechen-oiv/perechen/rules"
@@ -15,6 +16,33 @@ type Meta struct {
 	VersionLabel string    // e.g. "версия 3 от 24.11.2026"
 	Source       string    // where the registry came from (for the footer)
 	Changes      []string  // Russian lines for "Изменения" of the latest version, may be empty
+	// Downloads are the other files published next to the page (the HTML
+	// links them as "Скачать: PDF · XLSX …"); empty for a standalone render.
+	Downloads []Download
+}
+
+// Download is one file a page links to, by a relative name.
+type Download struct {
+	Name  string // "perechen.pdf"
+	Label string // "PDF"
+}
+
+// DownloadsFor lists the files of the given renderers other than the page
+// itself, in order, with the labels a reader expects.
+func DownloadsFor(rs []Renderer) []Download {
+	labels := map[string]string{"pdf": "PDF (для печати)", "xlsx": "XLSX (Excel)", "csv": "CSV", "json": "JSON"}
+	var out []Download
+	for _, r := range rs {
+		if r.Format() == "html" {
+			continue
+		}
+		label := labels[r.Format()]
+		if label == "" {
+			label = strings.ToUpper(r.Format())
+		}
+		out = append(out, Download{Name: r.FileName(), Label: label})
+	}
+	return out
 }
 
 // Renderer writes one format.

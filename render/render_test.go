@@ -708,3 +708,24 @@ func TestConcurrentRender(t *testing.T) {
 		}
 	}
 }
+
+func TestHTMLDownloads(t *testing.T) {
+	p := mustProfile(t, "oiv")
+	reg, _ := rules.Parse(rules.SampleGrid(), p)
+	rs := []Renderer{NewHTML(HTMLOptions{}), NewPDF(), NewXLSX(), NewCSV(CSVOptions{})}
+	var buf bytes.Buffer
+	if err := NewHTML(HTMLOptions{}).Render(&buf, reg, Meta{Profile: p, Downloads: DownloadsFor(rs)}); err != nil {
+		t.Fatal(err)
+	}
+	want := `Скачать: <a href="perechen.pdf" download>PDF (для печати)</a> · <a href="perechen.xlsx" download>XLSX (Excel)</a> · <a href="perechen.csv" download>CSV</a>`
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("page has no download links %q", want)
+	}
+	buf.Reset()
+	if err := NewHTML(HTMLOptions{}).Render(&buf, reg, Meta{Profile: p}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "Скачать") {
+		t.Error("links shown without downloads")
+	}
+}

@@ -151,7 +151,7 @@ func publishSource(ctx context.Context, e env, cfg *config.Config, s config.Sour
 		fmt.Fprintf(e.stderr, "perechen publish: состояние службы не прочитано (%v); сравнение с опубликованным пропущено\n", err)
 		st = nil
 	}
-	bv, err := buildPublishVersion(cfg.StateDir, s, st, reg, profile, src.String(), renderers, depsNow(deps))
+	bv, err := buildPublishVersion(cfg.StateDir, s, st, reg, profile, renderers, depsNow(deps))
 	if err != nil {
 		return fail(err)
 	}
@@ -198,11 +198,10 @@ func publishBlocked(s config.Source, sum rules.Summary) string {
 // hash) is what gets published, so targets that have it can be skipped;
 // otherwise it is a new version numbered after every one the daemon kept.
 func buildPublishVersion(stateDir string, s config.Source, st *daemon.State, reg *rules.Registry, p *rules.Profile,
-	srcName string, rs []render.Renderer, now time.Time) (builtVersion, error) {
+	rs []render.Renderer, now time.Time) (builtVersion, error) {
 	if st != nil && st.Version != nil {
 		v := st.Version
-		files, err := renderAll(rs, reg, render.Meta{Organisation: s.Organisation, Profile: p, Version: v.Time,
-			VersionLabel: versionLabel(v.Number, v.Time), Source: srcName, Changes: v.Changes})
+		files, err := renderAll(rs, reg, daemon.VersionMeta(s.Organisation, p, rs, v.Number, v.Time, v.Changes))
 		if err != nil {
 			return builtVersion{}, err
 		}
@@ -215,8 +214,7 @@ func buildPublishVersion(stateDir string, s config.Source, st *daemon.State, reg
 	if st != nil && st.Version != nil {
 		n = max(n, st.Version.Number+1)
 	}
-	files, err := renderAll(rs, reg, render.Meta{Organisation: s.Organisation, Profile: p, Version: now,
-		VersionLabel: versionLabel(n, now), Source: srcName})
+	files, err := renderAll(rs, reg, daemon.VersionMeta(s.Organisation, p, rs, n, now, nil))
 	if err != nil {
 		return builtVersion{}, err
 	}
@@ -225,10 +223,6 @@ func buildPublishVersion(stateDir string, s config.Source, st *daemon.State, reg
 	// wrongly skipped.
 	return builtVersion{files: files,
 		version: publish.Version{Source: s.Name, Number: n, Time: now, Hash: publish.ContentHash(files)}}, nil
-}
-
-func versionLabel(n int, t time.Time) string {
-	return fmt.Sprintf("версия %d от %s", n, t.Format("02.01.2006"))
 }
 
 func renderAll(rs []render.Renderer, reg *rules.Registry, m render.Meta) ([]publish.File, error) {

@@ -92,6 +92,7 @@ func runRender(_ context.Context, e env, args []string) int {
 		Version:      versionOf(version, in),
 		VersionLabel: o.versionLabel,
 		Source:       sourceOf(in),
+		Downloads:    render.DownloadsFor(renderers),
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return fail(fmt.Errorf("каталог %s не создан: %w", o.out, err))
