@@ -133,7 +133,8 @@ sources:
 	waitLong(t, "settled", 30*time.Second, func() bool { return cycles() >= start+6 })
 
 	rss, hwm := procStatus(t, pid, "VmRSS"), procStatus(t, pid, "VmHWM")
-	t.Logf("idle RSS with two sources: %.1f MB (peak %.1f MB; target ≤ 30 MB)", rss/1024, hwm/1024)
+	t.Logf("idle RSS with two sources: %.1f MB = %.1f MB private (RssAnon) + %.1f MB of the binary and other files (RssFile); peak %.1f MB; target ≤ 30 MB",
+		rss/1024, procStatus(t, pid, "RssAnon")/1024, procStatus(t, pid, "RssFile")/1024, hwm/1024)
 
 	// CPU per unchanged cycle.
 	dur := 20 * time.Second
