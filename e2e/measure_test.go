@@ -30,11 +30,13 @@ import (
 //
 //   - idle RSS (VmRSS from /proc/PID/status once both sources are in
 //     unchanged cycles; target ≤ 30 MB) and the peak (VmHWM);
+//
 //   - CPU per unchanged cycle: utime+stime from /proc/PID/stat over N
 //     cycles, divided by N;
+//
 //   - time from a sheet edit to the new index.html in the publish folder.
 //
-//	make measure   # go test -tags measure -run Measure -v -count=1 ./e2e
+//     make measure   # go test -tags measure -run Measure -v -count=1 ./e2e
 func TestMeasureDaemon(t *testing.T) {
 	tmp := t.TempDir()
 	bin, fakeBin := filepath.Join(tmp, "perechen"), filepath.Join(tmp, "fakesheets")
