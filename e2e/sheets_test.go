@@ -104,8 +104,14 @@ func TestEditNotesFixPublish(t *testing.T) {
 		t.Errorf("error finding has no deep link to A6: %q", link)
 	}
 	page := w.page(d, "/source/mimp")
-	if !strings.Contains(page, "п. 2.2.2") || !strings.Contains(page, "A6") {
-		t.Errorf("status page does not say why publishing waits")
+	deadline := "срок — <strong>" + st.Pending[0].Deadline.Local().Format("02.01.2006") + "</strong>"
+	for _, want := range []string{"п. 2.2.2", `range=A6">Перечень!A6</a>`, deadline, "остаётся версия 1"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("status page lacks %q", want)
+		}
+	}
+	if index := w.page(d, "/"); !strings.Contains(index, "на сайте — версия 1") || !strings.Contains(index, "срок — ") {
+		t.Errorf("index page does not show what the site has and the deadline")
 	}
 
 	// Unchanged while blocked: still one read, no writes.
