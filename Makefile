@@ -5,7 +5,7 @@ RUN_DIR   ?= .run
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all build run test test-short lint bench bench-compare fuzz fuzz-list docs clean
+.PHONY: all build run test test-short lint bench bench-compare fuzz fuzz-list measure docs clean
 
 all: lint test build
 
@@ -38,6 +38,13 @@ bench:
 # (needs libreoffice-calc and poppler-utils; not part of `make test`).
 bench-compare:
 	GO=$(GO) ./scripts/bench-compare.sh
+
+# The real binary with two sources (a fake Google Sheet in its own process and
+# an XLSX workbook), interval 1s: idle RSS, CPU per unchanged cycle and the
+# time from a sheet edit to the site update. MEASURE_SECONDS sets the idle
+# window (default 150 s: idle RSS is read after the runtime's 2-minute forced GC).
+measure:
+	$(GO) test -tags measure -run Measure -v -count=1 ./e2e
 
 # Fuzz every target for $(FUZZTIME) each (go test -fuzz takes one target at a time).
 # Every `func Fuzz` of the repo; `make fuzz-list` checks this list against the code.

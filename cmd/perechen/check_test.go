@@ -13,6 +13,7 @@ import (
 	"github.com/perechen-oiv/perechen/rules"
 	psync "github.com/perechen-oiv/perechen/sync"
 	"github.com/perechen-oiv/perechen/sync/sheetsfake"
+	"github.com/perechen-oiv/perechen/wire"
 )
 
 // cliEnv runs a command with the real wiring (defaultDeps).
@@ -210,7 +211,7 @@ func TestCheckNotesOffAndExitCodes(t *testing.T) {
 func TestCheckXLSXCopyMode(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "perechen.xlsx")
-	if err := writeGridWorkbook(book, rules.SampleGrid()); err != nil {
+	if err := wire.WriteGridWorkbook(book, rules.SampleGrid()); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(book)
@@ -319,7 +320,7 @@ func TestCheckForbiddenSheet(t *testing.T) {
 func TestCheckXLSXInPlaceLocked(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "perechen.xlsx")
-	if err := writeGridWorkbook(book, rules.SampleGrid()); err != nil {
+	if err := wire.WriteGridWorkbook(book, rules.SampleGrid()); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "~$perechen.xlsx"), []byte("lock"), 0o600); err != nil {

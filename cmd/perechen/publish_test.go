@@ -11,6 +11,7 @@ import (
 
 	"github.com/perechen-oiv/perechen/publish/davfake"
 	"github.com/perechen-oiv/perechen/rules"
+	"github.com/perechen-oiv/perechen/wire"
 )
 
 const davPassword = "s3cret-dav-пароль"
@@ -20,7 +21,7 @@ const davPassword = "s3cret-dav-пароль"
 func publishSetup(t *testing.T, g rules.Grid, extra string) (cfg, site string, dav *davfake.Server) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := writeGridWorkbook(filepath.Join(dir, "perechen.xlsx"), g); err != nil {
+	if err := wire.WriteGridWorkbook(filepath.Join(dir, "perechen.xlsx"), g); err != nil {
 		t.Fatal(err)
 	}
 	site = filepath.Join(dir, "site")
@@ -146,7 +147,7 @@ func TestPublishSkipsWhatTheDaemonPublished(t *testing.T) {
 	// A changed registry is a new build numbered after the daemon's versions.
 	g := rules.SampleGrid()
 	g.Cells[6][1].Value += " (уточнено)"
-	if err := writeGridWorkbook(filepath.Join(filepath.Dir(cfg), "perechen.xlsx"), g); err != nil {
+	if err := wire.WriteGridWorkbook(filepath.Join(filepath.Dir(cfg), "perechen.xlsx"), g); err != nil {
 		t.Fatal(err)
 	}
 	code, out, _ = runWithPassword(t, davPassword, "publish", "--config", cfg, "--source", "reg", "--dry-run")

@@ -1,4 +1,4 @@
-package main
+package wire
 
 import (
 	"fmt"
@@ -16,11 +16,11 @@ import (
 // Retries inside one cycle; the daemon retries a failed target next cycle anyway.
 var targetRetry = publish.RetryPolicy{Attempts: 3, Backoff: 2 * time.Second}
 
-// buildTargets turns a source's publish entries into targets, in order.
-func buildTargets(s config.Source) ([]publish.Target, error) {
+// Targets turns a source's publish entries into targets, in order.
+func Targets(s config.Source) ([]publish.Target, error) {
 	targets := make([]publish.Target, 0, len(s.Publish))
 	for i, p := range s.Publish {
-		t, err := buildTarget(p)
+		t, err := target(p)
 		if err != nil {
 			return nil, fmt.Errorf("источник %q, publish[%d] (%s): %w", s.Name, i, p.Kind(), err)
 		}
@@ -29,7 +29,7 @@ func buildTargets(s config.Source) ([]publish.Target, error) {
 	return targets, nil
 }
 
-func buildTarget(p config.Publish) (publish.Target, error) {
+func target(p config.Publish) (publish.Target, error) {
 	switch {
 	case p.Dir != nil:
 		return publish.NewDirTarget(publish.DirConfig{Path: p.Dir.Path, Keep: p.Dir.Keep})
@@ -46,8 +46,8 @@ func buildTarget(p config.Publish) (publish.Target, error) {
 	return nil, fmt.Errorf("не указан вид публикации (dir, webdav, sftp или exec)")
 }
 
-// buildRenderers returns one renderer per format name.
-func buildRenderers(formats []string) ([]render.Renderer, error) {
+// Renderers returns one renderer per format name.
+func Renderers(formats []string) ([]render.Renderer, error) {
 	out := make([]render.Renderer, 0, len(formats))
 	for _, f := range formats {
 		r, err := render.ByFormat(f)
@@ -59,8 +59,8 @@ func buildRenderers(formats []string) ([]render.Renderer, error) {
 	return out, nil
 }
 
-// diffChanges adapts history.Diff to the daemon's Change.
-func diffChanges(old, new *rules.Registry, p *rules.Profile) []daemon.Change {
+// Diff adapts history.Diff to the daemon's Change.
+func Diff(old, new *rules.Registry, p *rules.Profile) []daemon.Change {
 	hs := history.Diff(old, new, p)
 	out := make([]daemon.Change, len(hs))
 	for i, c := range hs {
@@ -70,7 +70,8 @@ func diffChanges(old, new *rules.Registry, p *rules.Profile) []daemon.Change {
 	return out
 }
 
-func loadCalendar(path string) (daemon.WorkingDays, error) {
+// LoadCalendar reads a production calendar file (calendar.Load) for the daemon.
+func LoadCalendar(path string) (daemon.WorkingDays, error) {
 	c, err := calendar.Load(path)
 	if err != nil {
 		return nil, err

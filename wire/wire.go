@@ -1,0 +1,48 @@
+// Package wire builds the daemon's real dependencies from the
+// configuration: Google Sheets and XLSX sources, publish targets,
+// renderers, the note planner, the change classifier and the production
+// calendar. cmd/perechen and the end-to-end tests share it, so the tests
+// run exactly what `perechen run` runs.
+package wire
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/perechen-oiv/perechen/calendar"
+	"github.com/perechen-oiv/perechen/config"
+	"github.com/perechen-oiv/perechen/daemon"
+	psync "github.com/perechen-oiv/perechen/sync"
+)
+
+// Deps wires the real sources, renderers, targets, note planner, change
+// classifier and production calendar into the daemon. m counts the
+// sources' API requests (nil: not counted).
+func Deps(m *daemon.Metrics) (daemon.Deps, error) {
+	return daemon.Deps{
+		NewSource:    func(s config.Source) (psync.Source, error) { return Source(s, m) },
+		NewTargets:   Targets,
+		Renderers:    Renderers,
+		PlanNotes:    psync.PlanNotes,
+		Diff:         Diff,
+		WorkingDays:  calendar.Default(),
+		LoadCalendar: LoadCalendar,
+	}, nil
+}
+
+// Source opens the Google Sheet or XLSX file of one config entry.
+func Source(s config.Source, m *daemon.Metrics) (psync.Source, error) {
+	switch {
+	case s.GoogleSheets != nil:
+		gs := s.GoogleSheets
+		var client *http.Client
+		if m != nil {
+			client = &http.Client{Transport: m.RoundTripper(s.Name, nil)}
+		}
+		return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
+			Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: client, Notes: s.Notes})
+	case s.XLSX != nil:
+		return psync.NewXLSXSource(psync.XLSXConfig{Path: s.XLSX.Path, Sheet: s.XLSX.Sheet, Mode: s.XLSXMode(), CopyPath: s.XLSX.CopyPath})
+	}
+	return nil, fmt.Errorf("источник %q: укажите google_sheets или xlsx", s.Name)
+}
