@@ -18,7 +18,7 @@ run: build
 	$(BIN) run --demo $(RUN_DIR)
 
 # What CI runs: formatting, vet, and every test with the race detector.
-test: lint
+test: lint fuzz-list
 	$(GO) test -race -count=1 ./...
 
 test-short:
