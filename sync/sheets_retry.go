@@ -32,6 +32,14 @@ func (e *SheetsError) Error() string { return e.Message }
 // at most cfg.Retries times. Other failures return at once.
 func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Context) error) error {
 	for attempt := 1; ; attempt++ {
+		if q := s.cfg.Limiter; q != nil {
+			// A failed fetch is retried by the call itself, which then
+			// reports it with the right error type.
+			_, _ = s.tokens.Token()
+			if err := q.Wait(ctx, op == "batchUpdate"); err != nil {
+				return &SheetsError{Op: op, Attempts: attempt, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван в очереди квоты: %v", op, err)}
+			}
+		}
 		actx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 		err := fn(actx)
 		cancel()
