@@ -85,7 +85,7 @@ type SheetsSource struct {
 	// refreshed before the quota wait, so a slow token fetch cannot sit
 	// between a quota grant and the request it granted.
 	tokens oauth2.TokenSource
-	log   logrus.FieldLogger
+	log    logrus.FieldLogger
 
 	mu   gosync.Mutex
 	gids map[string]int64 // sheet title → gid, learnt from reads
