@@ -2,8 +2,10 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -95,6 +97,12 @@ func retryable(err error) (bool, time.Duration) {
 			return true, retryAfter(gerr.Header)
 		}
 		return false, 0
+	}
+	// A body cut off mid-way or garbled in transit (a proxy, a reset after
+	// the headers) is as transient as a failed connection.
+	var serr *json.SyntaxError
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &serr) {
+		return true, 0
 	}
 	var uerr *url.Error
 	return errors.As(err, &uerr) || errors.Is(err, context.DeadlineExceeded), 0
