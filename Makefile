@@ -5,7 +5,7 @@ RUN_DIR   ?= .run
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all build run test test-short lint bench bench-compare fuzz docs clean
+.PHONY: all build run test test-short lint bench bench-compare fuzz chaos soak quota docs clean
 
 all: lint test build
 
@@ -46,6 +46,22 @@ fuzz:
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "== $$pkg $$name"; \
 	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
+
+# The real daemon through every fault for $(CHAOS_TIME), then $(KILL_COUNT)
+# SIGKILLs of the built binary (loopback only; figures in docs/reliability.md).
+CHAOS_TIME ?= 150s
+KILL_COUNT ?= 20
+chaos:
+	CHAOS_DURATION=$(CHAOS_TIME) KILL_COUNT=$(KILL_COUNT) $(GO) test -count=1 -timeout 15m -v -run 'TestChaos|TestKillRestart' ./chaos/ | grep -E '^(---|\s+\||\s+(CHAOS|KILL))|FAIL|ok'
+
+# 50 sources for $(SOAK_TIME): memory, requests per cycle, goroutine leaks.
+SOAK_TIME ?= 90s
+soak:
+	SOAK_DURATION=$(SOAK_TIME) $(GO) test -count=1 -timeout 15m -v -run 'TestSoak' ./chaos/ | grep -E '^---|SOAK|FAIL|ok'
+
+# 50 sources sharing one service account's Sheets quota.
+quota:
+	$(GO) test -count=1 -v -run 'Quota' ./sync/ | grep -E '^---|quota |FAIL|ok'
 
 # Regenerate golden files and docs/rules.md after an intended change.
 docs:
