@@ -185,7 +185,10 @@ func (s *SheetsSource) account() string {
 // keep the message short and stable).
 func netReason(err error) string {
 	var uerr *url.Error
+	var serr *json.SyntaxError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &serr):
+		return "ответ оборван или повреждён при передаче"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "истекло время ожидания ответа"
 	case errors.As(err, &uerr):
