@@ -52,16 +52,21 @@ fuzz:
 CHAOS_TIME ?= 150s
 KILL_COUNT ?= 20
 chaos:
-	CHAOS_DURATION=$(CHAOS_TIME) KILL_COUNT=$(KILL_COUNT) $(GO) test -count=1 -timeout 15m -v -run 'TestChaos|TestKillRestart' ./chaos/ | grep -E '^(---|\s+\||\s+(CHAOS|KILL))|FAIL|ok'
+	@out=$$(mktemp); st=0; CHAOS_DURATION=$(CHAOS_TIME) KILL_COUNT=$(KILL_COUNT) \
+	  $(GO) test -count=1 -timeout 15m -v -run 'TestChaos|TestKillRestart' ./chaos/ >$$out 2>&1 || st=$$?; \
+	  if [ $$st -eq 0 ]; then grep -E '^---|^ +[|]|CHAOS run|KILL run|^ok' $$out; else cat $$out; fi; rm -f $$out; exit $$st
 
 # 50 sources for $(SOAK_TIME): memory, requests per cycle, goroutine leaks.
 SOAK_TIME ?= 90s
 soak:
-	SOAK_DURATION=$(SOAK_TIME) $(GO) test -count=1 -timeout 15m -v -run 'TestSoak' ./chaos/ | grep -E '^---|SOAK|FAIL|ok'
+	@out=$$(mktemp); st=0; SOAK_DURATION=$(SOAK_TIME) \
+	  $(GO) test -count=1 -timeout 15m -v -run 'TestSoak' ./chaos/ >$$out 2>&1 || st=$$?; \
+	  if [ $$st -eq 0 ]; then grep -E '^---|SOAK|^ok' $$out; else cat $$out; fi; rm -f $$out; exit $$st
 
 # 50 sources sharing one service account's Sheets quota.
 quota:
-	$(GO) test -count=1 -v -run 'Quota' ./sync/ | grep -E '^---|quota |FAIL|ok'
+	@out=$$(mktemp); st=0; $(GO) test -count=1 -v -run 'Quota' ./sync/ >$$out 2>&1 || st=$$?; \
+	  if [ $$st -eq 0 ]; then grep -E '^---|quota |^ok' $$out; else cat $$out; fi; rm -f $$out; exit $$st
 
 # Regenerate golden files and docs/rules.md after an intended change.
 docs:
