@@ -110,12 +110,15 @@ func TestSoak(t *testing.T) {
 	goroutinesAfter := runtime.NumGoroutine()
 	goleak.VerifyNone(t, leakBaseline)
 	t.Logf("SOAK %s, %d sources: %d cycles (%d busy with %d edits, %d quiet), reads per busy cycle %.2f, "+
-		"reads per quiet cycle %.2f (writes %d), heap %.1f → %.1f MiB, RSS %.1f → %.1f MiB, goroutines %d before, %d after shutdown",
+		"reads per quiet cycle %.3f (%d/%d, writes %d), heap %.1f → %.1f MiB, RSS %.1f → %.1f MiB, goroutines %d before, %d after shutdown",
 		dur, sources, cycles(), busyCycles, edits, quietCycles, float64(busyGets)/float64(max(busyCycles, 1)),
-		float64(quietGets)/float64(max(quietCycles, 1)), quietWrites, mib(heap0), mib(heap1), mib(rss0), mib(rss1),
+		float64(quietGets)/float64(max(quietCycles, 1)), quietGets, quietCycles, quietWrites, mib(heap0), mib(heap1), mib(rss0), mib(rss1),
 		goroutinesBefore, goroutinesAfter)
-	if quietCycles == 0 || quietGets != quietCycles || quietWrites != 0 {
-		t.Errorf("quiet phase: %d reads and %d writes for %d unchanged cycles; want exactly one read each", quietGets, quietWrites, quietCycles)
+	// A cycle counts when it ends, its read when it starts: at each end of
+	// the phase up to one cycle per source is in flight.
+	if quietCycles == 0 || quietGets > quietCycles+sources || quietGets < quietCycles-sources || quietWrites != 0 {
+		t.Errorf("quiet phase: %d reads and %d writes for %d unchanged cycles; want one read each (±%d in flight)",
+			quietGets, quietWrites, quietCycles, sources)
 	}
 	if heap1 > heap0*3/2+4<<20 {
 		t.Errorf("heap grew from %.1f to %.1f MiB", mib(heap0), mib(heap1))
