@@ -85,6 +85,27 @@ func TestSoak(t *testing.T) {
 			t.Fatal("sources not ready within 60 s")
 		}
 	}
+	// settle waits until every source has run two more cycles and the
+	// last one found its sheet unchanged: no work in flight.
+	settle := func() {
+		var base []int
+		for _, s := range d.Statuses() {
+			base = append(base, s.Cycles)
+		}
+		for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+			calm := true
+			for i, s := range d.Statuses() {
+				calm = calm && s.Cycles >= base[i]+2 && s.Last != nil && s.Last.Outcome == daemon.OutcomeUnchanged
+			}
+			if calm {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("sources did not settle within 2 minutes")
+			}
+		}
+	}
+	settle()
 	heap0, rss0 := memory()
 	c0, gets0 := cycles(), f.Count("get")
 	// Busy phase: staff edit a random sheet every 100 ms.
@@ -95,8 +116,8 @@ func TestSoak(t *testing.T) {
 		f.SetValue(titles[rnd.IntN(sources)], 5, 2, fmt.Sprintf("Система учёта заявок (ред. %d)", edits))
 	}
 	busyCycles, busyGets := cycles()-c0, f.Count("get")-gets0
-	// Quiet phase: let the last edits settle, then count.
-	time.Sleep(time.Second)
+	// Quiet phase: once the last edits are processed, count.
+	settle()
 	c1, gets1, writes1 := cycles(), f.Count("get"), f.Count("batchUpdate")
 	time.Sleep(max(dur/5, time.Second))
 	quietCycles, quietGets, quietWrites := cycles()-c1, f.Count("get")-gets1, f.Count("batchUpdate")-writes1
