@@ -81,10 +81,10 @@ type SheetsSource struct {
 	cfg   SheetsConfig
 	svc   *sheets.Service
 	email string // the service account's e-mail, for the "share the sheet" hint
-	// tokens is the client's cached token source; with a Limiter it is
-	// refreshed before the quota wait, so a slow token fetch cannot sit
-	// between a quota grant and the request it granted.
-	tokens oauth2.TokenSource
+	// tokens is the client's token cache, renewed after a 401; with a
+	// Limiter it is refreshed before the quota wait, so a slow token fetch
+	// cannot sit between a quota grant and the request it granted.
+	tokens *renewableTokens
 	log    logrus.FieldLogger
 
 	mu   gosync.Mutex
@@ -135,7 +135,13 @@ func NewSheetsSource(cfg SheetsConfig) (*SheetsSource, error) {
 	if s.cfg.Limiter == nil && cfg.Quotas != nil {
 		s.cfg.Limiter = cfg.Quotas.For(email)
 	}
-	s.tokens = oauth2.ReuseTokenSource(nil, creds.TokenSource)
+	s.tokens = newRenewableTokens(oauth2.ReuseTokenSource(nil, creds.TokenSource), func() (oauth2.TokenSource, error) {
+		c, _, err := findCredentials(tokenCtx, cfg) // reads the key again: a rotated key is picked up
+		if err != nil {
+			return nil, err
+		}
+		return oauth2.ReuseTokenSource(nil, c.TokenSource), nil
+	})
 	client := &http.Client{Transport: &oauth2.Transport{Source: s.tokens, Base: base}}
 	opts := []option.ClientOption{option.WithHTTPClient(client)}
 	if cfg.Endpoint != "" {

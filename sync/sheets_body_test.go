@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
+	gosync "sync"
 	"sync/atomic"
 	"testing"
 
@@ -49,5 +51,52 @@ func TestSheetsRetriesBrokenBodies(t *testing.T) {
 				t.Fatalf("%d reads, want the broken one and its retry", n)
 			}
 		})
+	}
+}
+
+// TestSheetsRenewsRefusedToken: when the API refuses the cached token
+// (revoked, or expired before its announced expiry), the source fetches a
+// new one at once instead of sending the refused one until it expires.
+func TestSheetsRenewsRefusedToken(t *testing.T) {
+	h := newSheetsHarness(t, rules.SampleGrid(), nil)
+	if _, err := h.src.Fetch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var mu gosync.Mutex
+	revoked := map[string]bool{}
+	h.fake.SetWrap(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			tok := r.Header.Get("Authorization")
+			mu.Lock()
+			if r.URL.Path != "/token" && len(revoked) == 0 {
+				revoked[tok] = true // the token in use is revoked
+			}
+			refused := revoked[tok]
+			mu.Unlock()
+			if refused {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				fmt.Fprint(w, `{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}`)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	tokens := h.fake.Count("token")
+	if _, err := h.src.Fetch(context.Background()); err != nil {
+		t.Fatalf("refused token not renewed: %v", err)
+	}
+	if n := h.fake.Count("token") - tokens; n != 1 {
+		t.Fatalf("%d token fetches after the 401, want 1", n)
+	}
+	// A 401 that a new token does not cure is reported, not retried forever.
+	h.fake.SetWrap(func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusUnauthorized)
+		})
+	})
+	_, err := h.src.Fetch(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "HTTP 401") {
+		t.Fatalf("persistent 401: err = %v", err)
 	}
 }

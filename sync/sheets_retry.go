@@ -33,6 +33,7 @@ func (e *SheetsError) Error() string { return e.Message }
 // network errors with exponential backoff and jitter (honouring Retry-After),
 // at most cfg.Retries times. Other failures return at once.
 func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Context) error) error {
+	renewed := false
 	for attempt := 1; ; attempt++ {
 		if q := s.cfg.Limiter; q != nil {
 			// A failed fetch is retried by the call itself, which then
@@ -50,6 +51,14 @@ func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Cont
 		}
 		if ctx.Err() != nil {
 			return &SheetsError{Op: op, Attempts: attempt, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван: %v", op, ctx.Err())}
+		}
+		if statusOf(err) == http.StatusUnauthorized && !renewed {
+			// The cached token was refused: fetch a new one, once.
+			renewed = true
+			if rerr := s.tokens.renew(); rerr == nil {
+				s.log.WithFields(logrus.Fields{"op": op, "attempt": attempt}).Warn("access token refused (401); fetched credentials again, retrying")
+				continue
+			}
 		}
 		retry, after := retryable(err)
 		if !retry || attempt > s.cfg.Retries {
