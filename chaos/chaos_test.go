@@ -107,6 +107,7 @@ func TestChaos(t *testing.T) {
 			time.Sleep(1100 * time.Millisecond) // the token is due for refresh
 		}},
 		{name: "token expired", start: func() { time.Sleep(1100 * time.Millisecond) }},
+		{name: "token revoked (401)", start: w.faults.revokeAll},
 		{name: "403 share revoked", mustFail: true, start: func() { w.fake.SetForbidden(true) }, stop: func() { w.fake.SetForbidden(false) }},
 		{name: "sheet renamed", mustFail: true, start: func() { w.rename("Перечень (архив)") }, stop: func() { w.rename(savedSheet.Sheet) }},
 		{name: "sheet deleted", mustFail: true, start: func() {
@@ -153,8 +154,8 @@ func TestChaos(t *testing.T) {
 		if sc.want != "" && first.Outcome != sc.want {
 			t.Errorf("%s: outcome %s, want %s (errors %+v)", sc.name, first.Outcome, sc.want, first.Errors)
 		}
-		if sc.name == "token expired" && w.fake.Count("token") == before {
-			t.Errorf("token expired: no new token was fetched")
+		if strings.HasPrefix(sc.name, "token") && w.fake.Count("token") == before {
+			t.Errorf("%s: no new token was fetched", sc.name)
 		}
 		if sc.stop != nil {
 			sc.stop()

@@ -218,6 +218,16 @@ func (wf *wireFaults) setTokenTTL(d time.Duration) {
 	wf.tokenTTL = d
 }
 
+// revokeAll makes the server refuse every token issued so far, as when a
+// token is revoked before the expiry it was announced with.
+func (wf *wireFaults) revokeAll() {
+	wf.mu.Lock()
+	defer wf.mu.Unlock()
+	for tok := range wf.expiry {
+		wf.expiry[tok] = time.Now().Add(-time.Second)
+	}
+}
+
 func (wf *wireFaults) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n := wf.requests.Add(1); wf.limit > 0 && n > wf.limit {
@@ -237,7 +247,7 @@ func (wf *wireFaults) wrap(next http.Handler) http.Handler {
 		}
 		wf.mu.Unlock()
 		if short && time.Now().After(exp) {
-			wf.count("expired token used")
+			wf.count("refused token")
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusUnauthorized)
 			fmt.Fprint(w, `{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}`)
