@@ -54,7 +54,7 @@ type Config struct {
 	ShutdownTimeout     time.Duration `yaml:"shutdown_timeout"`
 	// SheetsQuotaPerMinute bounds the Sheets API reads, and separately the
 	// writes, per minute of all sources sharing one service account.
-	SheetsQuotaPerMinute int      `yaml:"sheets_quota_per_minute"`
+	SheetsQuotaPerMinute int      `yaml:"sheets_quota_per_minute,omitempty"`
 	Sources              []Source `yaml:"sources"`
 }
 
