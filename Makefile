@@ -5,7 +5,7 @@ RUN_DIR   ?= .run
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all build run test test-short lint bench bench-compare fuzz fuzz-list measure docs clean
+.PHONY: all build run test test-short lint bench bench-compare fuzz fuzz-list measure chaos soak quota docs clean
 
 all: lint test build
 
@@ -62,6 +62,27 @@ fuzz-list:
 	listed=$$(echo $(FUZZ_TARGETS) | tr ' ' '\n' | sort -u); \
 	if [ "$$found" != "$$listed" ]; then echo "FUZZ_TARGETS differs from the code:"; echo "listed: $$listed"; echo "found: $$found"; exit 1; fi; \
 	echo "FUZZ_TARGETS lists all $$(echo "$$found" | wc -l) fuzz targets"
+
+# The real daemon through every fault for $(CHAOS_TIME), then $(KILL_COUNT)
+# SIGKILLs of the built binary (loopback only; figures in docs/reliability.md).
+CHAOS_TIME ?= 150s
+KILL_COUNT ?= 20
+chaos:
+	@out=$$(mktemp); st=0; CHAOS_DURATION=$(CHAOS_TIME) KILL_COUNT=$(KILL_COUNT) \
+	  $(GO) test -count=1 -timeout 15m -v -run 'TestChaos|TestKillRestart' ./chaos/ >$$out 2>&1 || st=$$?; \
+	  if [ $$st -eq 0 ]; then grep -E '^---|^ +[|]|CHAOS run|KILL run|^ok' $$out; else cat $$out; fi; rm -f $$out; exit $$st
+
+# 50 sources for $(SOAK_TIME): memory, requests per cycle, goroutine leaks.
+SOAK_TIME ?= 90s
+soak:
+	@out=$$(mktemp); st=0; SOAK_DURATION=$(SOAK_TIME) \
+	  $(GO) test -count=1 -timeout 15m -v -run 'TestSoak' ./chaos/ >$$out 2>&1 || st=$$?; \
+	  if [ $$st -eq 0 ]; then grep -E '^---|SOAK|^ok' $$out; else cat $$out; fi; rm -f $$out; exit $$st
+
+# 50 sources sharing one service account's Sheets quota.
+quota:
+	@out=$$(mktemp); st=0; $(GO) test -count=1 -v -run 'Quota' ./sync/ >$$out 2>&1 || st=$$?; \
+	  if [ $$st -eq 0 ]; then grep -E '^---|quota |^ok' $$out; else cat $$out; fi; rm -f $$out; exit $$st
 
 # Regenerate golden files and docs/rules.md after an intended change.
 docs:

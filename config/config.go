@@ -28,6 +28,9 @@ const (
 	DefaultDirKeep             = 20
 	DefaultExecTimeout         = 60 * time.Second
 	DefaultSFTPMode            = 0o644
+	// DefaultSheetsQuotaPerMinute is Google's default Sheets API quota per
+	// service account: 60 reads and 60 writes per minute.
+	DefaultSheetsQuotaPerMinute = 60
 	// ListenOff disables the status server.
 	ListenOff = "off"
 )
@@ -49,7 +52,10 @@ type Config struct {
 	DeadlineWorkingDays int           `yaml:"deadline_working_days"`
 	DeadlineWarnDays    int           `yaml:"deadline_warn_days"`
 	ShutdownTimeout     time.Duration `yaml:"shutdown_timeout"`
-	Sources             []Source      `yaml:"sources"`
+	// SheetsQuotaPerMinute bounds the Sheets API reads, and separately the
+	// writes, per minute of all sources sharing one service account.
+	SheetsQuotaPerMinute int      `yaml:"sheets_quota_per_minute,omitempty"`
+	Sources              []Source `yaml:"sources"`
 }
 
 // Status configures the HTTP status server.

@@ -236,16 +236,17 @@ func (d *decoder) secretFromEnv(n *yaml.Node, path, envName string) string {
 func (d *decoder) config(n *yaml.Node, c *Config) {
 	var srcNode *yaml.Node
 	seen := d.mapping(n, "", map[string]field{
-		"interval":              d.duration(&c.Interval),
-		"jitter":                d.duration(&c.Jitter),
-		"state_dir":             d.str(&c.StateDir),
-		"status":                func(n *yaml.Node, p string) { d.status(n, p, &c.Status) },
-		"log":                   func(n *yaml.Node, p string) { d.log(n, p, &c.Log) },
-		"calendar":              d.str(&c.Calendar),
-		"deadline_working_days": d.integer(&c.DeadlineWorkingDays, 1),
-		"deadline_warn_days":    d.integer(&c.DeadlineWarnDays, 0),
-		"shutdown_timeout":      d.duration(&c.ShutdownTimeout),
-		"sources":               func(n *yaml.Node, p string) { srcNode = n; d.sources(n, p, &c.Sources) },
+		"interval":                d.duration(&c.Interval),
+		"jitter":                  d.duration(&c.Jitter),
+		"state_dir":               d.str(&c.StateDir),
+		"status":                  func(n *yaml.Node, p string) { d.status(n, p, &c.Status) },
+		"log":                     func(n *yaml.Node, p string) { d.log(n, p, &c.Log) },
+		"calendar":                d.str(&c.Calendar),
+		"deadline_working_days":   d.integer(&c.DeadlineWorkingDays, 1),
+		"deadline_warn_days":      d.integer(&c.DeadlineWarnDays, 0),
+		"shutdown_timeout":        d.duration(&c.ShutdownTimeout),
+		"sheets_quota_per_minute": d.integer(&c.SheetsQuotaPerMinute, 1),
+		"sources":                 func(n *yaml.Node, p string) { srcNode = n; d.sources(n, p, &c.Sources) },
 	})
 	if c.Interval == 0 {
 		c.Interval = DefaultInterval
@@ -260,6 +261,9 @@ func (d *decoder) config(n *yaml.Node, c *Config) {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.SheetsQuotaPerMinute == 0 {
+		c.SheetsQuotaPerMinute = DefaultSheetsQuotaPerMinute
 	}
 	if c.DeadlineWorkingDays == 0 {
 		c.DeadlineWorkingDays = DefaultDeadlineWorkingDays

@@ -67,6 +67,13 @@ type SheetsConfig struct {
 	// is honoured up to RetryMax.
 	RetryBase, RetryMax time.Duration
 	Logger              logrus.FieldLogger
+	// Limiter, when set, is waited on before every API request (retries
+	// included). Sources on one service account must share it.
+	Limiter *Quota
+	// Quotas, when set and Limiter is nil, supplies the Limiter of this
+	// source's service account (client_email), so a daemon passing one
+	// QuotaSet to every source stays under each account's quota.
+	Quotas *QuotaSet
 }
 
 // SheetsSource reads a Google Sheet and writes findings as cell notes.
@@ -74,7 +81,11 @@ type SheetsSource struct {
 	cfg   SheetsConfig
 	svc   *sheets.Service
 	email string // the service account's e-mail, for the "share the sheet" hint
-	log   logrus.FieldLogger
+	// tokens is the client's token cache, renewed after a 401; with a
+	// Limiter it is refreshed before the quota wait, so a slow token fetch
+	// cannot sit between a quota grant and the request it granted.
+	tokens *renewableTokens
+	log    logrus.FieldLogger
 
 	mu   gosync.Mutex
 	gids map[string]int64 // sheet title → gid, learnt from reads
@@ -121,7 +132,17 @@ func NewSheetsSource(cfg SheetsConfig) (*SheetsSource, error) {
 		return nil, err
 	}
 	s.email = email
-	client := &http.Client{Transport: &oauth2.Transport{Source: creds.TokenSource, Base: base}}
+	if s.cfg.Limiter == nil && cfg.Quotas != nil {
+		s.cfg.Limiter = cfg.Quotas.For(email)
+	}
+	s.tokens = newRenewableTokens(oauth2.ReuseTokenSource(nil, creds.TokenSource), func() (oauth2.TokenSource, error) {
+		c, _, err := findCredentials(tokenCtx, cfg) // reads the key again: a rotated key is picked up
+		if err != nil {
+			return nil, err
+		}
+		return oauth2.ReuseTokenSource(nil, c.TokenSource), nil
+	})
+	client := &http.Client{Transport: &oauth2.Transport{Source: s.tokens, Base: base}}
 	opts := []option.ClientOption{option.WithHTTPClient(client)}
 	if cfg.Endpoint != "" {
 		ep := cfg.Endpoint

@@ -2,8 +2,10 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -31,7 +33,16 @@ func (e *SheetsError) Error() string { return e.Message }
 // network errors with exponential backoff and jitter (honouring Retry-After),
 // at most cfg.Retries times. Other failures return at once.
 func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Context) error) error {
+	renewed := false
 	for attempt := 1; ; attempt++ {
+		if q := s.cfg.Limiter; q != nil {
+			// A failed fetch is retried by the call itself, which then
+			// reports it with the right error type.
+			_, _ = s.tokens.Token()
+			if err := q.Wait(ctx, op == "batchUpdate"); err != nil {
+				return &SheetsError{Op: op, Attempts: attempt, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван в очереди квоты: %v", op, err)}
+			}
+		}
 		actx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 		err := fn(actx)
 		cancel()
@@ -40,6 +51,14 @@ func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Cont
 		}
 		if ctx.Err() != nil {
 			return &SheetsError{Op: op, Attempts: attempt, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван: %v", op, ctx.Err())}
+		}
+		if statusOf(err) == http.StatusUnauthorized && !renewed {
+			// The cached token was refused: fetch a new one, once.
+			renewed = true
+			if rerr := s.tokens.renew(); rerr == nil {
+				s.log.WithFields(logrus.Fields{"op": op, "attempt": attempt}).Warn("access token refused (401); fetched credentials again, retrying")
+				continue
+			}
 		}
 		retry, after := retryable(err)
 		if !retry || attempt > s.cfg.Retries {
@@ -87,6 +106,12 @@ func retryable(err error) (bool, time.Duration) {
 			return true, retryAfter(gerr.Header)
 		}
 		return false, 0
+	}
+	// A body cut off mid-way or garbled in transit (a proxy, a reset after
+	// the headers) is as transient as a failed connection.
+	var serr *json.SyntaxError
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &serr) {
+		return true, 0
 	}
 	var uerr *url.Error
 	return errors.As(err, &uerr) || errors.Is(err, context.DeadlineExceeded), 0
@@ -169,7 +194,10 @@ func (s *SheetsSource) account() string {
 // keep the message short and stable).
 func netReason(err error) string {
 	var uerr *url.Error
+	var serr *json.SyntaxError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &serr):
+		return "ответ оборван или повреждён при передаче"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "истекло время ожидания ответа"
 	case errors.As(err, &uerr):

@@ -47,6 +47,7 @@ type Fake struct {
 	tokenFaults []int
 	delay       time.Duration
 	hook        func(method string, n int)
+	wrap        func(http.Handler) http.Handler
 }
 
 type sheet struct {
@@ -87,7 +88,7 @@ func New(t TB) *Fake {
 		tokens: map[string]bool{}, counts: map[string]int{}, nextSheetID: 1_000_001,
 	}
 	f.sheets = []*sheet{{id: 0, title: "Лист1"}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.srv = httptest.NewServer(http.HandlerFunc(f.dispatch))
 	f.URL = f.srv.URL + "/"
 	if t != nil {
 		t.Helper()
@@ -375,6 +376,26 @@ func (f *Fake) SetHook(fn func(method string, n int)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.hook = fn
+}
+
+// SetWrap puts a handler in front of the fake (nil removes it): faults
+// the fake cannot express itself, such as a truncated or malformed body or
+// a reset connection, are injected there before or after calling next.
+func (f *Fake) SetWrap(wrap func(next http.Handler) http.Handler) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.wrap = wrap
+}
+
+func (f *Fake) dispatch(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	wrap := f.wrap
+	f.mu.Unlock()
+	if wrap == nil {
+		f.serve(w, r)
+		return
+	}
+	wrap(http.HandlerFunc(f.serve)).ServeHTTP(w, r)
 }
 
 func (f *Fake) count(method string) int {

@@ -1,0 +1,113 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	gosync "sync"
+	"time"
+)
+
+// DefaultQuotaPerMinute is Google's default Sheets API quota: 60 read and
+// 60 write requests per minute per user per project.
+const DefaultQuotaPerMinute = 60
+
+// quotaSlack is added to the window so that requests granted exactly one
+// window apart cannot land in the same server-side window after uneven
+// network delays.
+const quotaSlack = time.Second
+
+// Quota keeps the Sheets requests of one service account under its
+// per-minute quota: at most N reads and, separately, N writes in any
+// window. Every source on that account must share one Quota (see
+// QuotaSet). Grants are paced one per window/N rather than handed out in
+// bursts: a burst of N requests reaches Google spread out by network and
+// server delays, and its tail can then fall into the next burst's window.
+// Paced, a request would have to be delayed by a whole interval (a second
+// at 60 per minute) more than the next one to be counted twice.
+type Quota struct {
+	n         int
+	window    time.Duration
+	interval  time.Duration // window / n
+	mu        gosync.Mutex
+	nextRead  time.Time // earliest time of the next grant
+	nextWrite time.Time
+}
+
+// NewQuota allows perMinute reads and perMinute writes per minute.
+func NewQuota(perMinute int) *Quota { return NewQuotaWindow(perMinute, time.Minute+quotaSlack) }
+
+// NewQuotaWindow allows n reads and n writes in any window (tests use a
+// short window as an accelerated clock).
+func NewQuotaWindow(n int, window time.Duration) *Quota {
+	if n < 1 {
+		n = 1
+	}
+	return &Quota{n: n, window: window, interval: window / time.Duration(n)}
+}
+
+// String describes the limit for logs.
+func (q *Quota) String() string { return fmt.Sprintf("%d/%s", q.n, q.window) }
+
+// Wait blocks until the next request may go (a write when write is true,
+// else a read) and books it, or returns ctx's error without booking.
+func (q *Quota) Wait(ctx context.Context, write bool) error {
+	q.mu.Lock()
+	next := &q.nextRead
+	if write {
+		next = &q.nextWrite
+	}
+	now := time.Now()
+	at := laterOf(*next, now)
+	*next = at.Add(q.interval)
+	q.mu.Unlock()
+	if at.Equal(now) {
+		return nil
+	}
+	t := time.NewTimer(at.Sub(now))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		// The slot stays booked: giving it back could let a later grant
+		// and an earlier one fall into the same window.
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// QuotaSet hands out one Quota per service account, so sources sharing an
+// account share its quota. Create one per process and pass it to every
+// SheetsConfig.
+type QuotaSet struct {
+	perMinute int
+	mu        gosync.Mutex
+	byAccount map[string]*Quota
+}
+
+// NewQuotaSet gives every account perMinute reads and writes per minute
+// (DefaultQuotaPerMinute when perMinute < 1).
+func NewQuotaSet(perMinute int) *QuotaSet {
+	if perMinute < 1 {
+		perMinute = DefaultQuotaPerMinute
+	}
+	return &QuotaSet{perMinute: perMinute, byAccount: map[string]*Quota{}}
+}
+
+// For returns the account's Quota, creating it on first use.
+func (s *QuotaSet) For(account string) *Quota {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.byAccount[account]
+	if q == nil {
+		q = NewQuota(s.perMinute)
+		s.byAccount[account] = q
+	}
+	return q
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
