@@ -16,11 +16,20 @@ import (
 )
 
 // Deps wires the real sources, renderers, targets, note planner, change
-// classifier and production calendar into the daemon. m counts the
-// sources' API requests (nil: not counted).
+// classifier and production calendar into the daemon, with Google's default
+// Sheets quota. m counts the sources' API requests (nil: not counted).
 func Deps(m *daemon.Metrics) (daemon.Deps, error) {
+	return DepsWithQuota(m, config.DefaultSheetsQuotaPerMinute)
+}
+
+// DepsWithQuota is Deps with sheets_quota_per_minute: every Sheets source
+// of one service account shares one limiter, so many sources stay under
+// the account's per-minute quota by design. It holds for the process's
+// life (a reload keeps it).
+func DepsWithQuota(m *daemon.Metrics, perMinute int) (daemon.Deps, error) {
+	quotas := psync.NewQuotaSet(perMinute)
 	return daemon.Deps{
-		NewSource:    func(s config.Source) (psync.Source, error) { return Source(s, m) },
+		NewSource:    func(s config.Source) (psync.Source, error) { return sourceWithQuota(s, m, quotas) },
 		NewTargets:   Targets,
 		Renderers:    Renderers,
 		PlanNotes:    psync.PlanNotes,
@@ -30,8 +39,13 @@ func Deps(m *daemon.Metrics) (daemon.Deps, error) {
 	}, nil
 }
 
-// Source opens the Google Sheet or XLSX file of one config entry.
+// Source opens the Google Sheet or XLSX file of one config entry, with a
+// quota of its own (one-shot commands).
 func Source(s config.Source, m *daemon.Metrics) (psync.Source, error) {
+	return sourceWithQuota(s, m, psync.NewQuotaSet(config.DefaultSheetsQuotaPerMinute))
+}
+
+func sourceWithQuota(s config.Source, m *daemon.Metrics, quotas *psync.QuotaSet) (psync.Source, error) {
 	switch {
 	case s.GoogleSheets != nil:
 		gs := s.GoogleSheets
@@ -40,7 +54,7 @@ func Source(s config.Source, m *daemon.Metrics) (psync.Source, error) {
 			client = &http.Client{Transport: m.RoundTripper(s.Name, nil)}
 		}
 		return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
-			Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: client, Notes: s.Notes})
+			Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: client, Notes: s.Notes, Quotas: quotas})
 	case s.XLSX != nil:
 		return psync.NewXLSXSource(psync.XLSXConfig{Path: s.XLSX.Path, Sheet: s.XLSX.Sheet, Mode: s.XLSXMode(), CopyPath: s.XLSX.CopyPath})
 	}

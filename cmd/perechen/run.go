@@ -15,6 +15,7 @@ import (
 
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
+	"github.com/perechen-oiv/perechen/wire"
 )
 
 // defaultConfigPath is where the systemd unit keeps the configuration.
@@ -73,7 +74,7 @@ func runRun(ctx context.Context, e env, args []string) int {
 	}
 	depsFn := e.deps
 	if depsFn == nil {
-		depsFn = defaultDeps
+		depsFn = func(m *daemon.Metrics) (daemon.Deps, error) { return wire.DepsWithQuota(m, cfg.SheetsQuotaPerMinute) }
 	}
 	deps, err := depsFn(metrics)
 	if err != nil {
