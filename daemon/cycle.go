@@ -230,17 +230,8 @@ func (r *runner) gate(reg *rules.Registry, diags []rules.Diagnostic) string {
 	return ""
 }
 
-// plural picks the Russian form for n: 1 ошибка, 2 ошибки, 5 ошибок.
-func plural(n int, one, few, many string) string {
-	form := many
-	switch m10, m100 := n%10, n%100; {
-	case m10 == 1 && m100 != 11:
-		form = one
-	case m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14):
-		form = few
-	}
-	return fmt.Sprintf("%d %s", n, form)
-}
+// plural is n with its Russian word form: 1 ошибка, 2 ошибки, 5 ошибок.
+func plural(n int, one, few, many string) string { return rules.CountRu(n, one, few, many) }
 
 // sameAsPublished reports whether the renderers still produce the bytes of
 // the latest version from reg. It renders once per process (renderers may

@@ -228,8 +228,12 @@ func TestCredentialsNeverLogged(t *testing.T) {
 
 	// A fresh daemon whose first token request fails, then one with a broken key file.
 	s2 := newSecureRun(t, "")
+	// 500 is retried; a 401 makes the source reload its key and ask once more;
+	// a second 401 fails the cycle.
 	s2.fake.FailTokenNext(http.StatusInternalServerError)
-	s2.fake.FailTokenNext(http.StatusUnauthorized) // 500 is retried, 401 is not: the cycle fails
+	s2.fake.FailTokenNext(http.StatusUnauthorized)
+	s2.fake.FailTokenNext(http.StatusUnauthorized)
+	s2.fake.FailTokenNext(http.StatusUnauthorized)
 	res, out := s2.cycle(t)
 	shown.WriteString(out)
 	if res[0].Outcome != daemon.OutcomeError {

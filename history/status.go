@@ -3,6 +3,8 @@ package history
 import (
 	"fmt"
 	"strings"
+
+	"github.com/perechen-oiv/perechen/rules"
 )
 
 // Russian describes the status for the status page and staff, citing the
@@ -40,20 +42,5 @@ func (s Status) Russian(clause string) string {
 	return b.String()
 }
 
-// plural picks the Russian form for n: one (1, 21), few (2–4, 22–24),
-// many (0, 5–20, 25–30, …).
-func plural(n int, one, few, many string) string {
-	n %= 100
-	if n < 0 {
-		n = -n
-	}
-	switch {
-	case n >= 11 && n <= 14:
-		return many
-	case n%10 == 1:
-		return one
-	case n%10 >= 2 && n%10 <= 4:
-		return few
-	}
-	return many
-}
+// plural picks the Russian word form for n.
+func plural(n int, one, few, many string) string { return rules.PluralRu(n, one, few, many) }

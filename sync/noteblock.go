@@ -2,7 +2,6 @@ package sync
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -255,14 +254,7 @@ func truncateRunes(s string, max int, tail string) string {
 
 // countRussian is "1 замечание", "3 замечания", "5 замечаний".
 func countRussian(n int) string {
-	word := "замечаний"
-	switch m10, m100 := n%10, n%100; {
-	case m10 == 1 && m100 != 11:
-		word = "замечание"
-	case m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14):
-		word = "замечания"
-	}
-	return strconv.Itoa(n) + " " + word
+	return rules.CountRu(n, "замечание", "замечания", "замечаний")
 }
 
 // SameFindings reports whether two blocks list the same findings: they may

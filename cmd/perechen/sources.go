@@ -73,17 +73,8 @@ func depsNow(d daemon.Deps) time.Time {
 	return time.Now()
 }
 
-// pluralRu picks the Russian form for n: 1 ошибка, 2 ошибки, 5 ошибок.
-func pluralRu(n int, one, few, many string) string {
-	form := many
-	switch m10, m100 := n%10, n%100; {
-	case m10 == 1 && m100 != 11:
-		form = one
-	case m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14):
-		form = few
-	}
-	return fmt.Sprintf("%d %s", n, form)
-}
+// pluralRu is n with its Russian word form: 1 ошибка, 2 ошибки, 5 ошибок.
+func pluralRu(n int, one, few, many string) string { return rules.CountRu(n, one, few, many) }
 
 // summaryLine is the last line of lint's text output for one registry.
 func summaryLine(name string, sum rules.Summary) string {
