@@ -2,10 +2,12 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/perechen-oiv/perechen/render"
 	"github.com/perechen-oiv/perechen/rules"
 	psync "github.com/perechen-oiv/perechen/sync"
 )
@@ -57,4 +59,57 @@ func BenchmarkUnchangedCycle(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkChangedCycle is a full cycle on changed content with the real
+// linter, note planner and renderers (html, pdf): pull, lint, plan notes,
+// render, publish to two fake targets, keep the version in the state dir.
+// One need cell flips between two wordings so every cycle publishes.
+func BenchmarkChangedCycle(b *testing.B) {
+	for _, rows := range []int{100, 1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			f := newFixture(b)
+			f.log.SetLevel(logrus.InfoLevel)
+			f.deps.Renderers = realRenderers
+			f.deps.PlanNotes = psync.PlanNotes
+			g := rules.SyntheticGrid(rows)
+			fs := newFakeSource("a", g)
+			f.sources["a"] = fs
+			d, err := New(f.cfg, f.deps, f.log, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, ctx := d.runners[0], context.Background()
+			row, col := lastNeedCell(g)
+			wordings := [2]string{"Получение консультации", "Предоставление документов"}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				fs.mu.Lock()
+				fs.grid.Cells[row][col].Value = wordings[i%2]
+				fs.mu.Unlock()
+				if res := r.cycle(ctx); res.Outcome != OutcomePublished {
+					b.Fatalf("cycle %d: %s %+v", i, res.Outcome, res.Errors)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows), "ns/row")
+		})
+	}
+}
+
+func realRenderers(formats []string) ([]render.Renderer, error) {
+	out := make([]render.Renderer, 0, len(formats))
+	for _, name := range formats {
+		r, err := render.ByFormat(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// lastNeedCell is the need cell (graph 4) of the grid's last row.
+func lastNeedCell(g rules.Grid) (row, col int) {
+	return len(g.Cells) - 1, 3
 }

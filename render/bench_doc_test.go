@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"io"
 	"testing"
 
@@ -31,6 +32,13 @@ func pxBench(b *testing.B, r Renderer, rows int) {
 }
 
 // BenchmarkRenderPDF: target ≤ 1 s for 10,000 rows.
-func BenchmarkRenderPDF(b *testing.B) { pxBench(b, NewPDF(), 10000) }
+func BenchmarkRenderPDF(b *testing.B) { pxBenchSizes(b, NewPDF()) }
 
-func BenchmarkRenderXLSX(b *testing.B) { pxBench(b, NewXLSX(), 10000) }
+func BenchmarkRenderXLSX(b *testing.B) { pxBenchSizes(b, NewXLSX()) }
+
+// pxBenchSizes shows the growth from 100 to 100,000 rows.
+func pxBenchSizes(b *testing.B, r Renderer) {
+	for _, rows := range []int{100, 1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) { pxBench(b, r, rows) })
+	}
+}

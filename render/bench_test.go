@@ -27,9 +27,11 @@ func benchRender(b *testing.B, r Renderer, sizes ...int) {
 	}
 }
 
-func BenchmarkRenderHTML(b *testing.B) { benchRender(b, NewHTML(HTMLOptions{}), 100, 1000, 10000) }
-func BenchmarkRenderCSV(b *testing.B)  { benchRender(b, NewCSV(CSVOptions{}), 100, 1000, 10000) }
-func BenchmarkRenderJSON(b *testing.B) { benchRender(b, NewJSON(), 100, 1000, 10000) }
+func BenchmarkRenderHTML(b *testing.B) {
+	benchRender(b, NewHTML(HTMLOptions{}), 100, 1000, 10000, 100000)
+}
+func BenchmarkRenderCSV(b *testing.B)  { benchRender(b, NewCSV(CSVOptions{}), 100, 1000, 10000, 100000) }
+func BenchmarkRenderJSON(b *testing.B) { benchRender(b, NewJSON(), 100, 1000, 10000, 100000) }
 
 // TestHTMLLarge checks a 10,000-row registry renders every row (the
 // benchmark only times it).

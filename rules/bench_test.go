@@ -60,3 +60,18 @@ func TestLintLinear(t *testing.T) {
 		t.Errorf("not linear: 10k %v, 100k %v", t10k, t100k)
 	}
 }
+
+// BenchmarkParse is the parser alone (BenchmarkLint adds the rules).
+func BenchmarkParse(b *testing.B) {
+	p := mustProfile(b, "oiv")
+	for _, rows := range []int{100, 1000, 10000, 100000} {
+		g := SyntheticGrid(rows)
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Parse(g, p)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows), "ns/row")
+		})
+	}
+}
