@@ -115,10 +115,9 @@ func (s *store) ensure() error {
 // load reads last.json. A missing file is a fresh state; an unreadable or
 // corrupt one is moved aside (never deleted) and logged, and the source
 // starts fresh, numbering versions after those already on disk.
+// Reading creates nothing, so a dry run leaves no folders behind; every
+// write calls ensure first.
 func (s *store) load(source string) (*State, error) {
-	if err := s.ensure(); err != nil {
-		return nil, err
-	}
 	fresh := &State{Schema: stateSchema, Source: source}
 	path := filepath.Join(s.dir, stateFile)
 	data, err := os.ReadFile(path)
@@ -153,6 +152,9 @@ func (s *store) setAside(path string, _ error) string {
 }
 
 func (s *store) save(st *State) error {
+	if err := s.ensure(); err != nil {
+		return err
+	}
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
@@ -178,6 +180,9 @@ func (s *store) highestVersion() int {
 // writeVersion keeps registry.json and the files of version n: written into
 // a temp dir, then renamed into place.
 func (s *store) writeVersion(n int, reg *rules.Registry, files []publish.File) error {
+	if err := s.ensure(); err != nil {
+		return err
+	}
 	final := filepath.Join(s.dir, versionsDir, versionName(n))
 	tmp, err := os.MkdirTemp(filepath.Join(s.dir, versionsDir), "."+versionName(n)+".tmp-")
 	if err != nil {
@@ -229,6 +234,9 @@ func (s *store) readRegistry(n int) (*rules.Registry, error) {
 func (s *store) appendChanges(es []LogEntry) error {
 	if len(es) == 0 {
 		return nil
+	}
+	if err := s.ensure(); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	for _, e := range es {
