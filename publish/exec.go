@@ -80,7 +80,7 @@ func NewExecTarget(c ExecConfig) (*ExecTarget, error) {
 		c.WorkDir = abs
 	}
 	c.Command = append([]string(nil), c.Command...)
-	name := "exec " + c.Command[0]
+	name := "exec:" + c.Command[0]
 	if c.Shell {
 		name = "exec sh -c " + strconv.Quote(c.Command[0])
 	}

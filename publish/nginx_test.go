@@ -280,7 +280,7 @@ func TestWebDAVNginxWrongPassword(t *testing.T) {
 		t.Fatal("publish with a wrong password succeeded")
 	}
 	msg := err.Error()
-	if e := containsAll(msg, "webdav "+ng.URL+"/site/", "проверьте логин и пароль", "401"); e != nil {
+	if e := containsAll(msg, "webdav:"+ng.URL+"/site/", "проверьте логин и пароль", "401"); e != nil {
 		t.Error(e)
 	}
 	if strings.Contains(msg, wrong) {

@@ -60,7 +60,7 @@ func NewSFTPTarget(c SFTPConfig) (*SFTPTarget, error) {
 		addr = net.JoinHostPort(strings.Trim(addr, "[]"), "22")
 	}
 	t := &SFTPTarget{cfg: c, addr: addr, timeout: c.Timeout}
-	t.name = fmt.Sprintf("sftp %s@%s:%s", c.User, addr, c.Dir)
+	t.name = fmt.Sprintf("sftp:%s@%s:%s", c.User, addr, c.Dir)
 	if t.timeout <= 0 {
 		t.timeout = 2 * time.Minute
 	}
@@ -115,7 +115,7 @@ func NewSFTPTarget(c SFTPConfig) (*SFTPTarget, error) {
 	return t, nil
 }
 
-// Name is "sftp user@host:port:dir".
+// Name is "sftp:user@host:port:dir".
 func (t *SFTPTarget) Name() string { return t.name }
 
 // Publish connects, uploads every file to a temporary name, sets its mode,

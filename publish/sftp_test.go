@@ -316,7 +316,7 @@ func TestNewSFTPTargetConfigErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tg.Name() != "sftp u@site.example:22:" || strings.Contains(tg.Name(), "pw-Secret") {
+	if tg.Name() != "sftp:u@site.example:22:" || strings.Contains(tg.Name(), "pw-Secret") {
 		t.Errorf("name %q", tg.Name())
 	}
 }

@@ -66,7 +66,7 @@ func NewWebDAVTarget(c WebDAVConfig) (*WebDAVTarget, error) {
 	}
 	t := &WebDAVTarget{
 		base:     u,
-		name:     "webdav " + u.String(),
+		name:     "webdav:" + u.String(),
 		username: c.Username,
 		password: c.Password,
 		timeout:  c.Timeout,

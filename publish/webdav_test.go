@@ -182,7 +182,7 @@ func TestNewWebDAVTargetConfigErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tg.Name() != "webdav https://site.example/dav/" {
+	if tg.Name() != "webdav:https://site.example/dav/" {
 		t.Errorf("name %q", tg.Name())
 	}
 	if err := tg.Publish(context.Background(), Version{}, []File{{Name: "../etc/passwd"}}); err == nil || !isFatal(err) {
