@@ -191,6 +191,11 @@ func (r *runner) syncNotes(ctx context.Context, res *Result, snap *psync.Snapsho
 		res.fail("notes", "", err)
 		return false
 	}
+	if h, ok := r.src.(psync.NoteHasher); ok && snap.Hash != "" {
+		// The next read will carry these notes: expect its hash, so our own
+		// write is not taken for an edit.
+		snap.Hash = h.HashAfterNotes(snap, changes)
+	}
 	res.NotesWritten = len(changes)
 	r.state.NotesWritten += len(changes)
 	res.Actions = append(res.Actions, fmt.Sprintf("обновлены примечания в %s", plural(len(changes), "ячейке", "ячейках", "ячейках")))
