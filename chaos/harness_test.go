@@ -497,17 +497,7 @@ func realDeps(w *world, tune sheetsTuning) daemon.Deps {
 			}
 			return out, nil
 		},
-		Renderers: func(formats []string) ([]render.Renderer, error) {
-			var out []render.Renderer
-			for _, f := range formats {
-				r, err := render.ByFormat(f)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, r)
-			}
-			return out, nil
-		},
+		Renderers: render.ByFormats,
 		PlanNotes: psync.PlanNotes,
 		Diff: func(old, new *rules.Registry, p *rules.Profile) []daemon.Change {
 			var out []daemon.Change

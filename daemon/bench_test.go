@@ -70,7 +70,7 @@ func BenchmarkChangedCycle(b *testing.B) {
 		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 			f := newFixture(b)
 			f.log.SetLevel(logrus.InfoLevel)
-			f.deps.Renderers = realRenderers
+			f.deps.Renderers = render.ByFormats
 			f.deps.PlanNotes = psync.PlanNotes
 			g := rules.SyntheticGrid(rows)
 			fs := newFakeSource("a", g)
@@ -95,18 +95,6 @@ func BenchmarkChangedCycle(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows), "ns/row")
 		})
 	}
-}
-
-func realRenderers(formats []string) ([]render.Renderer, error) {
-	out := make([]render.Renderer, 0, len(formats))
-	for _, name := range formats {
-		r, err := render.ByFormat(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
 }
 
 // lastNeedCell is the need cell (graph 4) of the grid's last row.

@@ -117,17 +117,7 @@ sources:
 			tgt, err := publish.NewDirTarget(publish.DirConfig{Path: src.Publish[0].Dir.Path, Keep: src.Publish[0].Dir.Keep})
 			return []publish.Target{tgt}, err
 		},
-		Renderers: func(formats []string) ([]render.Renderer, error) {
-			var out []render.Renderer
-			for _, f := range formats {
-				r, err := render.ByFormat(f)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, r)
-			}
-			return out, nil
-		},
+		Renderers:   render.ByFormats,
 		PlanNotes:   psync.PlanNotes,
 		WorkingDays: daemon.WeekdayCalendar{},
 	}

@@ -5,35 +5,38 @@ import (
 	"strings"
 )
 
-// renderers are the writers with default options, in the contract's order.
-func renderers() []Renderer {
-	return []Renderer{
-		NewHTML(HTMLOptions{}),
-		NewPDF(),
-		NewXLSX(),
-		NewCSV(CSVOptions{}),
-		NewJSON(),
-	}
-}
-
-// Formats lists the format names ByFormat accepts, in a fixed order.
-func Formats() []string {
-	var out []string
-	for _, r := range renderers() {
-		out = append(out, r.Format())
-	}
-	return out
-}
+// Formats lists the format names ByFormat accepts, in the contract's order.
+func Formats() []string { return []string{"html", "pdf", "xlsx", "csv", "json"} }
 
 // ByFormat returns the writer for a format name (case and surrounding spaces
 // ignored) with default options; an unknown name is a Russian error that
-// lists the formats.
+// lists the formats. Only the asked-for writer is built: the HTML one parses
+// its templates.
 func ByFormat(name string) (Renderer, error) {
-	want := strings.ToLower(strings.TrimSpace(name))
-	for _, r := range renderers() {
-		if r.Format() == want {
-			return r, nil
-		}
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "html":
+		return NewHTML(HTMLOptions{}), nil
+	case "pdf":
+		return NewPDF(), nil
+	case "xlsx":
+		return NewXLSX(), nil
+	case "csv":
+		return NewCSV(CSVOptions{}), nil
+	case "json":
+		return NewJSON(), nil
 	}
 	return nil, fmt.Errorf("неизвестный формат %q; доступные форматы: %s", name, strings.Join(Formats(), ", "))
+}
+
+// ByFormats returns one writer per format name, in the given order.
+func ByFormats(names []string) ([]Renderer, error) {
+	out := make([]Renderer, 0, len(names))
+	for _, name := range names {
+		r, err := ByFormat(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

@@ -47,17 +47,7 @@ func target(p config.Publish) (publish.Target, error) {
 }
 
 // Renderers returns one renderer per format name.
-func Renderers(formats []string) ([]render.Renderer, error) {
-	out := make([]render.Renderer, 0, len(formats))
-	for _, f := range formats {
-		r, err := render.ByFormat(f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
+func Renderers(formats []string) ([]render.Renderer, error) { return render.ByFormats(formats) }
 
 // Diff adapts history.Diff to the daemon's Change.
 func Diff(old, new *rules.Registry, p *rules.Profile) []daemon.Change {
