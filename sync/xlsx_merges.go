@@ -13,20 +13,34 @@ import (
 	"github.com/perechen-oiv/perechen/rules"
 )
 
+// sheetZip is the workbook's zip, opened once for the fast readers: its
+// parts by lower-case name and the part of the sheet being read.
+type sheetZip struct {
+	files map[string]*zip.File
+	sheet *zip.File
+}
+
+// openSheetZip locates the sheet's part; nil when the zip or the part cannot
+// be found, and the callers leave everything to excelize.
+func openSheetZip(data []byte, sheet string) *sheetZip {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil
+	}
+	files := zipIndex(zr)
+	part := sheetPart(files, sheet)
+	if part == nil {
+		return nil
+	}
+	return &sheetZip{files: files, sheet: part}
+}
+
 // readMergesFast streams the sheet's <mergeCells> straight from the zip.
 // excelize's GetMergeCells compares every merged range with every other
 // one, which takes seconds for a 10,000-row form with thousands of merges;
-// this is linear. ok is false when the part cannot be located, and the
-// caller falls back to excelize.
-func readMergesFast(data []byte, sheet string) (merges []rules.Range, ok bool, err error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, false, nil
-	}
-	part := sheetPart(zr, sheet)
-	if part == nil {
-		return nil, false, nil
-	}
+// this is linear. ok is false when the part cannot be read, and the caller
+// falls back to excelize.
+func readMergesFast(part *zip.File) (merges []rules.Range, ok bool, err error) {
 	rc, err := part.Open()
 	if err != nil {
 		return nil, false, nil
@@ -112,11 +126,7 @@ func parseRangeRef(ref string) (rules.Range, bool) {
 
 // sheetPart finds the worksheet part of a sheet by name through
 // xl/workbook.xml and its relationships.
-func sheetPart(zr *zip.Reader, sheet string) *zip.File {
-	files := make(map[string]*zip.File, len(zr.File))
-	for _, f := range zr.File {
-		files[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
-	}
+func sheetPart(files map[string]*zip.File, sheet string) *zip.File {
 	var wb struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -168,15 +178,7 @@ func decodePart(f *zip.File, v any) error {
 // filled to Excel's last row is refused in a fraction of a second instead
 // of after excelize has decoded 200,000 rows. Unknown layout → false, and
 // the row cap in readValues still holds.
-func tooManyRows(data []byte, sheet string, limit int) bool {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return false
-	}
-	part := sheetPart(zr, sheet)
-	if part == nil {
-		return false
-	}
+func tooManyRows(part *zip.File, limit int) bool {
 	rc, err := part.Open()
 	if err != nil {
 		return false

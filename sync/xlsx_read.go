@@ -94,21 +94,29 @@ func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, er
 		return rules.Grid{}, fmt.Errorf("лист %q не найден; листы книги: %s", sheet, strings.Join(sheets, ", "))
 	}
 	g = rules.Grid{Sheet: sheet}
-	if tooManyRows(data, sheet, MaxRows) {
+	z := openSheetZip(data, sheet) // nil: excelize reads everything
+	if z != nil && tooManyRows(z.sheet, MaxRows) {
 		return rules.Grid{}, errTooManyRows(sheet)
 	}
-	if cells, ok := readValuesFast(data, sheet); ok {
+	if cells, ok := fastValues(z); ok {
 		g.Cells = cells
 	} else if g.Cells, err = readValues(f, sheet); err != nil {
 		return rules.Grid{}, err
 	}
-	if g.Merges, err = readMerges(f, data, sheet); err != nil {
+	if g.Merges, err = readMerges(f, z, sheet); err != nil {
 		return rules.Grid{}, err
 	}
 	if err = readComments(f, sheet, &g); err != nil {
 		return rules.Grid{}, err
 	}
 	return g, nil
+}
+
+func fastValues(z *sheetZip) ([][]rules.Cell, bool) {
+	if z == nil {
+		return nil, false
+	}
+	return readValuesFast(z)
 }
 
 func errTooManyRows(sheet string) error {
@@ -142,9 +150,11 @@ func readValues(f *excelize.File, sheet string) ([][]rules.Cell, error) {
 	return cells, rows.Error()
 }
 
-func readMerges(f *excelize.File, data []byte, sheet string) ([]rules.Range, error) {
-	if merges, ok, err := readMergesFast(data, sheet); ok {
-		return merges, err
+func readMerges(f *excelize.File, z *sheetZip, sheet string) ([]rules.Range, error) {
+	if z != nil {
+		if merges, ok, err := readMergesFast(z.sheet); ok {
+			return merges, err
+		}
 	}
 	mcs, err := f.GetMergeCells(sheet, true)
 	if err != nil {

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"archive/zip"
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -21,25 +20,16 @@ import (
 // or on any XML it does not expect; the caller then uses excelize, which
 // formats everything. Reading this way is several times faster than
 // excelize's row iterator, which decodes and formats every cell.
-func readValuesFast(data []byte, sheet string) (cells [][]rules.Cell, ok bool) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, false
-	}
-	part := sheetPart(zr, sheet)
-	if part == nil {
-		return nil, false
-	}
-	files := zipIndex(zr)
-	shared, ok := readSharedStrings(files["xl/sharedstrings.xml"])
+func readValuesFast(z *sheetZip) (cells [][]rules.Cell, ok bool) {
+	shared, ok := readSharedStrings(z.files["xl/sharedstrings.xml"])
 	if !ok {
 		return nil, false
 	}
-	numFmts, ok := readCellNumFmts(files["xl/styles.xml"])
+	numFmts, ok := readCellNumFmts(z.files["xl/styles.xml"])
 	if !ok {
 		return nil, false
 	}
-	rc, err := part.Open()
+	rc, err := z.sheet.Open()
 	if err != nil {
 		return nil, false
 	}

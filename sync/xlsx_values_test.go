@@ -57,7 +57,11 @@ func trimmed(cells [][]rules.Cell) string {
 func assertFastMatches(t *testing.T, name string, data []byte, wantFast bool) {
 	t.Helper()
 	zr := mustSheetName(t, data)
-	fast, ok := readValuesFast(data, zr)
+	z := openSheetZip(data, zr)
+	if z == nil {
+		t.Fatalf("%s: sheet part not found", name)
+	}
+	fast, ok := readValuesFast(z)
 	if ok != wantFast {
 		t.Fatalf("%s: fast reader ok=%v, want %v", name, ok, wantFast)
 	}
