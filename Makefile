@@ -48,7 +48,7 @@ measure:
 
 # Fuzz every target for $(FUZZTIME) each (go test -fuzz takes one target at a time).
 # Every `func Fuzz` of the repo; `make fuzz-list` checks this list against the code.
-FUZZ_TARGETS ?= ./rules:FuzzParse ./rules:FuzzSplitCell ./config:FuzzParse ./sync:FuzzNoteBlock \
+FUZZ_TARGETS ?= ./rules:FuzzParse ./rules:FuzzSplitCell ./config:FuzzParse ./sync:FuzzNoteBlock ./sync:FuzzScanSheet \
 	./render:FuzzTableHTML ./render:FuzzRenderPDFXLSX ./calendar:FuzzCalendarParse ./history:FuzzChangeLog
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

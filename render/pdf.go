@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -43,7 +44,6 @@ const (
 	pdfPadH            = 1.5
 	pdfNumberRowH      = 5.0
 	pdfContinued       = "(продолжение)"
-	pdfNbAlias         = "{perechen:nb}" // not "{nb}": fpdf would replace it in cell text too
 )
 
 // pdfColW are the widths of graphs 1–5; they fill the 277 mm between margins.
@@ -65,18 +65,53 @@ func (*PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) (err error) {
 	if err := doc.build(); err != nil {
 		return err
 	}
-	var raw bytes.Buffer
-	if err := doc.f.Output(&raw); err != nil {
+	sink := &pdfSink{w: w}
+	if err := doc.f.Output(sink); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	data, err := pdfDeflatePages(raw.Bytes())
-	if err != nil {
-		return fmt.Errorf("pdf: %w", err)
-	}
-	if _, err := w.Write(data); err != nil {
+	if err := sink.finish(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
 	return nil
+}
+
+// pdfSink compresses fpdf's output on its way to w. fpdf hands over the
+// whole document in one Write, which is compressed right there instead of
+// being copied first (a copy of a 10,000-row document is megabytes of fresh
+// memory); output arriving in pieces is collected and compressed at finish.
+type pdfSink struct {
+	w       io.Writer
+	pending []byte
+	done    bool
+}
+
+func (s *pdfSink) Write(p []byte) (int, error) {
+	if s.done {
+		return 0, errors.New("pdf: output after the end of the document")
+	}
+	if len(s.pending) == 0 && bytes.HasSuffix(p, []byte("%%EOF\n")) {
+		s.done = true
+		return len(p), s.deflateTo(p)
+	}
+	s.pending = append(s.pending, p...)
+	return len(p), nil
+}
+
+func (s *pdfSink) finish() error {
+	if s.done {
+		return nil
+	}
+	s.done = true
+	return s.deflateTo(s.pending)
+}
+
+func (s *pdfSink) deflateTo(doc []byte) error {
+	data, err := pdfDeflatePages(doc)
+	if err != nil {
+		return err
+	}
+	_, err = s.w.Write(data)
+	return err
 }
 
 // pdfDoc is one render in progress.
@@ -95,6 +130,7 @@ type pdfDoc struct {
 	headH     float64
 	// flowing text of spans taller than a page (pdf_flow.go)
 	maxLines           int
+	pages              int   // the document's page count, for "Стр. N из M"
 	procStart, tpStart []int // first row of each row's process and touchpoint span
 	printed            map[[2]int]int
 }
@@ -129,7 +165,6 @@ func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
 	f.SetCellMargin(pdfPadH)
 	f.AddUTF8FontFromBytes(pdfFontFamily, "", pdfFontRegular)
 	f.AddUTF8FontFromBytes(pdfFontFamily, "B", pdfFontBold)
-	f.AliasNbPages(pdfNbAlias)
 	d := &pdfDoc{f: f, meta: meta, title: title, rows: spannedRows(reg), captions: officialCaptions(meta.Profile), printed: map[[2]int]int{}}
 	for i := range d.captions {
 		d.captions[i] = pdfSafe(d.captions[i])
@@ -173,6 +208,11 @@ func (d *pdfDoc) build() error {
 			return capped(max(len(t.tp), len(t.kind)))
 		},
 	}, usable-titleH, usable)
+	// The page count is known before drawing, so "Стр. N из M" is written
+	// as it is: fpdf's page-count alias would copy every page twice more.
+	changes := d.changeLines()
+	tableEnd := d.tableEnd(layout, titleH)
+	d.pages = len(layout.Pages) + placeChanges(tableEnd, len(changes))[len(changes)].page
 	d.f.SetFooterFunc(d.footer)
 	y := pdfMargin
 	for pi, page := range layout.Pages {
@@ -187,7 +227,7 @@ func (d *pdfDoc) build() error {
 		}
 		y = d.drawPage(page, y)
 	}
-	d.drawChanges(y)
+	d.drawChanges(y, changes)
 	if err := d.f.Error(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
@@ -325,15 +365,11 @@ func (d *pdfDoc) drawEmpty(y float64) float64 {
 	return y + pdfCellH(1)
 }
 
-// drawChanges lists Meta.Changes under the table (on a new page when the
-// last one is full): what the current version changed (п. 5.3 actualization).
-func (d *pdfDoc) drawChanges(y float64) {
-	if len(d.meta.Changes) == 0 {
-		return
-	}
+// changeLines are Meta.Changes wrapped for the «Изменения» block.
+func (d *pdfDoc) changeLines() []string {
 	f := d.f
-	width := d.colX[5] - d.colX[0]
 	f.SetFont(pdfFontFamily, "", pdfFontSize)
+	width := d.colX[5] - d.colX[0]
 	var lines []string
 	for _, c := range d.meta.Changes {
 		for k, l := range f.SplitText(strings.TrimSpace(c), width-6) {
@@ -345,25 +381,83 @@ func (d *pdfDoc) drawChanges(y float64) {
 			lines = append(lines, l)
 		}
 	}
+	return lines
+}
+
+// tableEnd is where the table ends on its last page: the same sums the
+// drawing makes (title on the first page, header, rows or the empty row).
+func (d *pdfDoc) tableEnd(layout pdfLayout, titleH float64) float64 {
+	y := pdfMargin + d.headH
+	if len(layout.Pages) == 1 {
+		y += titleH
+	}
+	if len(d.rows) == 0 {
+		y += pdfCellH(1)
+	}
+	if n := len(layout.Pages); n > 0 {
+		for _, h := range layout.Pages[n-1].Heights {
+			y += h
+		}
+	}
+	return y
+}
+
+// pdfPlace is where a line of the «Изменения» block goes: pages after the
+// table's last one, and y on that page.
+type pdfPlace struct {
+	page int
+	y    float64
+}
+
+// placeChanges lays out the heading (index 0) and n lines (1…n) after the
+// table ending at y; the page of element n is how many pages the block adds.
+func placeChanges(y float64, n int) []pdfPlace {
+	out := make([]pdfPlace, 0, n+1)
+	if n == 0 {
+		return append(out, pdfPlace{})
+	}
 	bottom := pdfPageH - pdfBottom
+	page := 0
 	y += 6
 	if y+pdfTitleLine+pdfLine > bottom {
-		f.AddPage()
-		y = pdfMargin
+		page, y = page+1, pdfMargin
 	}
-	f.SetFont(pdfFontFamily, "B", pdfFontSize+1)
-	f.SetXY(d.colX[0], y)
-	f.CellFormat(width, pdfTitleLine, "Изменения в этой редакции", "", 0, "L", false, 0, "")
+	out = append(out, pdfPlace{page, y})
 	y += pdfTitleLine
-	f.SetFont(pdfFontFamily, "", pdfFontSize)
-	for _, l := range lines {
+	for i := 0; i < n; i++ {
 		if y+pdfLine > bottom {
-			f.AddPage()
-			y = pdfMargin
+			page, y = page+1, pdfMargin
 		}
-		f.SetXY(d.colX[0], y)
-		f.CellFormat(width, pdfLine, l, "", 0, "L", false, 0, "")
+		out = append(out, pdfPlace{page, y})
 		y += pdfLine
+	}
+	return out
+}
+
+// drawChanges lists Meta.Changes under the table (on a new page when the
+// last one is full): what the current version changed (п. 5.3 actualization).
+func (d *pdfDoc) drawChanges(y float64, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	f := d.f
+	width := d.colX[5] - d.colX[0]
+	places := placeChanges(y, len(lines))
+	page := 0
+	moveTo := func(p pdfPlace) {
+		for page < p.page {
+			f.AddPage()
+			page++
+		}
+		f.SetXY(d.colX[0], p.y)
+	}
+	moveTo(places[0])
+	f.SetFont(pdfFontFamily, "B", pdfFontSize+1)
+	f.CellFormat(width, pdfTitleLine, "Изменения в этой редакции", "", 0, "L", false, 0, "")
+	f.SetFont(pdfFontFamily, "", pdfFontSize)
+	for i, l := range lines {
+		moveTo(places[i+1])
+		f.CellFormat(width, pdfLine, l, "", 0, "L", false, 0, "")
 	}
 }
 
@@ -441,10 +535,9 @@ func (d *pdfDoc) footer() {
 	}
 	f.SetXY(pdfMargin, y)
 	f.CellFormat(leftW, pdfLine, left, "", 0, "L", false, 0, "")
-	// left-aligned at a fixed place: the alias is wider than the number it stands for
 	const pageNoW = 32.0
 	f.SetXY(pdfPageW-pdfMargin-pageNoW, y)
-	f.CellFormat(pageNoW, pdfLine, fmt.Sprintf("Стр. %d из %s", f.PageNo(), pdfNbAlias), "", 0, "L", false, 0, "")
+	f.CellFormat(pageNoW, pdfLine, fmt.Sprintf("Стр. %d из %d", f.PageNo(), d.pages), "", 0, "R", false, 0, "")
 	f.SetTextColor(0, 0, 0)
 }
 

@@ -74,3 +74,38 @@ func pxInflateAll(t *testing.T, pdf []byte) string {
 	}
 	return out.String()
 }
+
+// TestPDFSinkPieces: a document written in pieces gives the same bytes as
+// one written at once (fpdf's way), and nothing may follow its end.
+func TestPDFSinkPieces(t *testing.T) {
+	f := fpdf.New("L", "mm", "A4", "")
+	f.SetCompression(false)
+	f.SetCreationDate(pdfEpoch)
+	f.SetFont("Helvetica", "", 12)
+	f.AddPage()
+	f.Text(20, 20, "page")
+	var raw bytes.Buffer
+	if err := f.Output(&raw); err != nil {
+		t.Fatal(err)
+	}
+	doc := raw.Bytes()
+	var whole, pieces bytes.Buffer
+	one := &pdfSink{w: &whole}
+	one.Write(doc)
+	if err := one.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := one.Write([]byte("x")); err == nil {
+		t.Error("a write after the end of the document was accepted")
+	}
+	many := &pdfSink{w: &pieces}
+	for _, p := range [][]byte{doc[:10], doc[10 : len(doc)/2], doc[len(doc)/2:]} {
+		many.Write(p)
+	}
+	if err := many.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if whole.Len() == 0 || !bytes.Equal(whole.Bytes(), pieces.Bytes()) {
+		t.Errorf("pieces give %d bytes, one write %d", pieces.Len(), whole.Len())
+	}
+}

@@ -201,3 +201,31 @@ func TestPDFEmptyAndOddInput(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFPageCountWithChanges: "Стр. N из M" is computed before drawing,
+// so M must include the pages the «Изменения» block adds — from none (a few
+// lines under a short table) to several (a long list after a full page).
+func TestPDFPageCountWithChanges(t *testing.T) {
+	p, err := rules.LoadProfile("oiv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ rows, changes int }{{0, 0}, {10, 3}, {10, 120}, {60, 1}, {60, 40}, {200, 300}} {
+		reg, _ := rules.Parse(rules.SyntheticGrid(c.rows), p)
+		meta := Meta{Profile: p}
+		for i := 0; i < c.changes; i++ {
+			meta.Changes = append(meta.Changes, fmt.Sprintf("Изменение %d: добавлена точка взаимодействия (п. 5.3.1)", i+1))
+		}
+		data := pxRenderPDF(t, reg, meta)
+		pages := pxPages(data)
+		text := pxSqueeze(pxPdftotext(t, data, "-raw"))
+		for n := 1; n <= pages; n++ {
+			if w := fmt.Sprintf("Стр.%dиз%d", n, pages); !strings.Contains(text, w) {
+				t.Errorf("%d rows, %d changes: page %d lacks %q", c.rows, c.changes, n, w)
+			}
+		}
+		if c.changes > 0 && !strings.Contains(text, fmt.Sprintf("Изменение%d:", c.changes)) {
+			t.Errorf("%d rows, %d changes: the last change is missing", c.rows, c.changes)
+		}
+	}
+}
