@@ -124,9 +124,16 @@ func parseRangeRef(ref string) (rules.Range, bool) {
 	return rules.Range{Row0: min(r0, r1) - 1, Col0: min(c0, c1) - 1, Row1: max(r0, r1) - 1, Col1: max(c0, c1) - 1}, true
 }
 
-// sheetPart finds the worksheet part of a sheet by name through
-// xl/workbook.xml and its relationships.
-func sheetPart(files map[string]*zip.File, sheet string) *zip.File {
+// workbookSheet is one sheet of xl/workbook.xml with its part.
+type workbookSheet struct {
+	name string
+	part *zip.File // nil when the relationship points nowhere
+}
+
+// workbookSheets lists the sheets in workbook order with their parts,
+// through xl/workbook.xml and its relationships; ok is false when those
+// parts are missing or unreadable (excelize then decides).
+func workbookSheets(files map[string]*zip.File) ([]workbookSheet, bool) {
 	var wb struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -140,23 +147,37 @@ func sheetPart(files map[string]*zip.File, sheet string) *zip.File {
 		} `xml:"Relationship"`
 	}
 	if decodePart(files["xl/workbook.xml"], &wb) != nil || decodePart(files["xl/_rels/workbook.xml.rels"], &rels) != nil {
-		return nil
+		return nil, false
 	}
+	out := make([]workbookSheet, 0, len(wb.Sheets))
 	for _, s := range wb.Sheets {
-		if s.Name != sheet {
-			continue
-		}
+		ws := workbookSheet{name: s.Name}
 		for _, r := range rels.Rels {
-			if r.ID != s.RID {
-				continue
+			if r.ID == s.RID {
+				ws.part = files[strings.ToLower(partPath("xl", r.Target))]
+				break
 			}
-			target := r.Target
-			if strings.HasPrefix(target, "/") {
-				target = strings.TrimPrefix(target, "/")
-			} else {
-				target = path.Join("xl", target)
-			}
-			return files[strings.ToLower(target)]
+		}
+		out = append(out, ws)
+	}
+	return out, true
+}
+
+// partPath resolves a relationship target against the folder of the part
+// that holds the relationship.
+func partPath(dir, target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(target, "/")
+	}
+	return path.Join(dir, target)
+}
+
+// sheetPart finds the worksheet part of a sheet by name.
+func sheetPart(files map[string]*zip.File, sheet string) *zip.File {
+	sheets, _ := workbookSheets(files)
+	for _, s := range sheets {
+		if s.name == sheet {
+			return s.part
 		}
 	}
 	return nil
@@ -201,8 +222,23 @@ func tooManyRows(part *zip.File, limit int) bool {
 	}
 }
 
-// countRowTags counts "<row " / "<row>" and their namespace-prefixed forms
-// (":row "). Text cannot hold a raw '<', so only tags match the first form.
+// countRowTags counts row start tags: "<row" or a namespace-prefixed
+// ":row" followed by a space, '>' or "/>". Text cannot hold a raw '<', so
+// only tags match the first form; the second may overcount text, which
+// only errs towards refusing earlier.
 func countRowTags(b []byte) int {
-	return bytes.Count(b, []byte("<row ")) + bytes.Count(b, []byte("<row>")) + bytes.Count(b, []byte(":row "))
+	n := 0
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte("row"))
+		if j < 0 {
+			return n
+		}
+		k := i + j
+		if k > 0 && (b[k-1] == '<' || b[k-1] == ':') && k+3 < len(b) {
+			if c := b[k+3]; c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\n' || c == '\r' {
+				n++
+			}
+		}
+		i = k + 3
+	}
 }

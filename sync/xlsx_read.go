@@ -40,6 +40,9 @@ func ReadXLSX(r io.Reader, size int64, sheet string) (rules.Grid, error) {
 	if len(data) < 4 || !bytes.Equal(data[:4], []byte("PK\x03\x04")) {
 		return rules.Grid{}, notXLSX(data[:min(len(data), 4)])
 	}
+	if g, ok, err := readXLSXFast(data, sheet); ok {
+		return g, err
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    MaxUnzipSize,
 		UnzipXMLSizeLimit: MaxUnzipXMLSize,
@@ -95,21 +98,33 @@ func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, er
 	}
 	g = rules.Grid{Sheet: sheet}
 	z := openSheetZip(data, sheet) // nil: excelize reads everything
-	if z != nil && tooManyRows(z.sheet, MaxRows) {
-		return rules.Grid{}, errTooManyRows(sheet)
-	}
-	if cells, ok := fastValues(z); ok {
-		g.Cells = cells
-	} else if g.Cells, err = readValues(f, sheet); err != nil {
-		return rules.Grid{}, err
-	}
-	if g.Merges, err = readMerges(f, z, sheet); err != nil {
+	if s, ok := scanSheetFast(z); ok {
+		if s.tooMany {
+			return rules.Grid{}, errTooManyRows(sheet)
+		}
+		g.Cells, g.Merges = s.cells, s.merges
+	} else if err := readValuesAndMerges(f, z, sheet, &g); err != nil {
 		return rules.Grid{}, err
 	}
 	if err = readComments(f, sheet, &g); err != nil {
 		return rules.Grid{}, err
 	}
 	return g, nil
+}
+
+// readValuesAndMerges is the way for parts too large to hold in memory or
+// with XML the scanner leaves alone: streamed with encoding/xml, or excelize.
+func readValuesAndMerges(f *excelize.File, z *sheetZip, sheet string, g *rules.Grid) (err error) {
+	if z != nil && tooManyRows(z.sheet, MaxRows) {
+		return errTooManyRows(sheet)
+	}
+	if cells, ok := fastValues(z); ok {
+		g.Cells = cells
+	} else if g.Cells, err = readValues(f, sheet); err != nil {
+		return err
+	}
+	g.Merges, err = readMerges(f, z, sheet)
+	return err
 }
 
 func fastValues(z *sheetZip) ([][]rules.Cell, bool) {

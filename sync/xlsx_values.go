@@ -34,7 +34,7 @@ func readValuesFast(z *sheetZip) (cells [][]rules.Cell, ok bool) {
 		return nil, false
 	}
 	defer rc.Close()
-	r := &sheetReader{dec: xml.NewDecoder(io.LimitReader(rc, MaxUnzipSize)), shared: shared, numFmts: numFmts}
+	r := &sheetReader{dec: xml.NewDecoder(io.LimitReader(rc, MaxUnzipSize)), cellValues: cellValues{shared: shared, numFmts: numFmts}}
 	return r.read()
 }
 
@@ -156,13 +156,19 @@ func readCellNumFmts(f *zip.File) ([]int, bool) {
 	return out, true
 }
 
-// sheetReader walks <sheetData> row by row.
-type sheetReader struct {
-	dec     *xml.Decoder
+// cellValues collects the shown text of cells; both sheet readers fill it.
+type cellValues struct {
 	shared  []string
 	numFmts []int
 	cells   [][]rules.Cell
 	col     int // column of the previous <c> in this row (-1 at a row start)
+}
+
+// sheetReader walks <sheetData> row by row with encoding/xml; it streams,
+// so it also reads parts too large to hold in memory.
+type sheetReader struct {
+	dec *xml.Decoder
+	cellValues
 }
 
 func (r *sheetReader) read() ([][]rules.Cell, bool) {
@@ -260,7 +266,7 @@ func (r *sheetReader) cell(se xml.StartElement, row int) bool {
 
 // shown is the text a person sees for one cell, or ok false when it
 // depends on number formatting.
-func (r *sheetReader) shown(typ, style, v, inline string, hasInline bool) (string, bool) {
+func (r *cellValues) shown(typ, style, v, inline string, hasInline bool) (string, bool) {
 	switch typ {
 	case "s":
 		i, err := strconv.Atoi(v)
@@ -311,7 +317,7 @@ func isPlainInteger(v string) bool {
 	return true
 }
 
-func (r *sheetReader) set(row, col int, text string) {
+func (r *cellValues) set(row, col int, text string) {
 	for len(r.cells) <= row {
 		r.cells = append(r.cells, nil)
 	}

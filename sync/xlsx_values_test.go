@@ -65,12 +65,16 @@ func assertFastMatches(t *testing.T, name string, data []byte, wantFast bool) {
 	if ok != wantFast {
 		t.Fatalf("%s: fast reader ok=%v, want %v", name, ok, wantFast)
 	}
+	if _, scanOK := scanSheetFast(z); scanOK != wantFast {
+		t.Fatalf("%s: scanner ok=%v, want %v", name, scanOK, wantFast)
+	}
 	if !ok {
 		return
 	}
 	if got, want := trimmed(fast), trimmed(slowValues(t, data, zr)); got != want {
 		t.Errorf("%s: fast reader differs from excelize\n--- fast:\n%s--- excelize:\n%s", name, got, want)
 	}
+	assertScanMatchesDecoder(t, name, z)
 }
 
 func mustSheetName(t *testing.T, data []byte) string {

@@ -1,0 +1,353 @@
+package sync
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// xmlScanner tokenizes a SpreadsheetML part held in memory without
+// allocating per token: names, attributes and text are slices of the part.
+// It knows the XML that spreadsheets are written in — elements, attributes,
+// character data with the predefined entities and character references,
+// comments and processing instructions — and is stricter than
+// encoding/xml: anything else (CDATA, DOCTYPE, a declared encoding other
+// than UTF-8, an illegal character, malformed or mismatched tags) is
+// errUnexpected, and the caller falls back to the encoding/xml reader,
+// which handles or refuses it. On a 10,000-row form it is about five
+// times faster than encoding/xml and allocates only the cell strings.
+type xmlScanner struct {
+	buf     []byte
+	pos     int
+	open    [][]byte // raw names of the open elements, to match end tags
+	attrs   []xmlAttr
+	emptyAt []byte // name of a just-read <x/>: its end is the next token, as in encoding/xml
+}
+
+type xmlTokKind uint8
+
+const (
+	xmlStart xmlTokKind = iota + 1
+	xmlEnd
+	xmlText
+)
+
+// xmlTok is one token; its slices are valid until the next call to next.
+type xmlTok struct {
+	kind  xmlTokKind
+	name  []byte    // local name of a start or end tag (prefix dropped)
+	attrs []xmlAttr // attributes of a start tag
+	text  []byte    // raw character data, entities not decoded
+}
+
+type xmlAttr struct{ name, value []byte } // local name, raw value
+
+// newXMLScanner checks what encoding/xml would refuse anywhere in the
+// part — invalid UTF-8, characters XML forbids, a non-UTF-8 declaration —
+// so that the tokens need no per-character checks.
+func newXMLScanner(buf []byte) (*xmlScanner, bool) {
+	if !utf8.Valid(buf) || bytes.Contains(buf, []byte("\uFFFE")) || bytes.Contains(buf, []byte("\uFFFF")) {
+		return nil, false
+	}
+	for _, c := range buf {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return nil, false
+		}
+	}
+	return &xmlScanner{buf: buf}, true
+}
+
+// next returns the next element boundary or run of text; io.EOF at the
+// end of a well-formed part.
+func (s *xmlScanner) next() (xmlTok, error) {
+	if s.emptyAt != nil {
+		name := s.emptyAt
+		s.emptyAt = nil
+		return xmlTok{kind: xmlEnd, name: localName(name)}, nil
+	}
+	for {
+		b := s.buf[s.pos:]
+		switch {
+		case len(b) == 0:
+			if len(s.open) > 0 {
+				return xmlTok{}, errUnexpected
+			}
+			return xmlTok{}, io.EOF
+		case b[0] != '<':
+			i := bytes.IndexByte(b, '<')
+			if i < 0 {
+				i = len(b)
+			}
+			s.pos += i
+			if bytes.Contains(b[:i], []byte("]]>")) || !validEntities(b[:i]) {
+				return xmlTok{}, errUnexpected // encoding/xml refuses these anywhere
+			}
+			return xmlTok{kind: xmlText, text: b[:i]}, nil
+		case bytes.HasPrefix(b, []byte("<?")):
+			if !s.skipInstruction(b) {
+				return xmlTok{}, errUnexpected
+			}
+		case bytes.HasPrefix(b, []byte("<!--")):
+			end := bytes.Index(b[4:], []byte("-->"))
+			if end < 0 {
+				return xmlTok{}, errUnexpected
+			}
+			s.pos += 4 + end + 3
+		case bytes.HasPrefix(b, []byte("</")):
+			return s.endTag(b)
+		case bytes.HasPrefix(b, []byte("<!")):
+			return xmlTok{}, errUnexpected // CDATA, DOCTYPE: not in spreadsheets
+		default:
+			return s.startTag(b)
+		}
+	}
+}
+
+// skipInstruction passes over <?…?>; the XML declaration must not name
+// an encoding other than UTF-8 (encoding/xml would need a charset reader).
+func (s *xmlScanner) skipInstruction(b []byte) bool {
+	end := bytes.Index(b, []byte("?>"))
+	if end < 0 {
+		return false
+	}
+	body := b[2:end]
+	if bytes.HasPrefix(body, []byte("xml ")) || bytes.Equal(body, []byte("xml")) {
+		if i := bytes.Index(body, []byte("encoding")); i >= 0 {
+			rest := bytes.TrimLeft(body[i+len("encoding"):], " \t\r\n=")
+			if len(rest) < 7 || !bytes.EqualFold(rest[1:6], []byte("utf-8")) || rest[6] != rest[0] {
+				return false
+			}
+		}
+	}
+	s.pos += end + 2
+	return true
+}
+
+func (s *xmlScanner) endTag(b []byte) (xmlTok, error) {
+	n := nameLen(b[2:])
+	if n == 0 || len(s.open) == 0 {
+		return xmlTok{}, errUnexpected
+	}
+	name := b[2 : 2+n]
+	rest := b[2+n:]
+	sp := len(rest) - len(bytes.TrimLeft(rest, " \t\r\n"))
+	if sp >= len(rest) || rest[sp] != '>' || !bytes.Equal(name, s.open[len(s.open)-1]) {
+		return xmlTok{}, errUnexpected
+	}
+	s.open = s.open[:len(s.open)-1]
+	s.pos += 2 + n + sp + 1
+	return xmlTok{kind: xmlEnd, name: localName(name)}, nil
+}
+
+func (s *xmlScanner) startTag(b []byte) (xmlTok, error) {
+	n := nameLen(b[1:])
+	if n == 0 || !validName(b[1:1+n]) {
+		return xmlTok{}, errUnexpected
+	}
+	name := b[1 : 1+n]
+	i := 1 + n
+	s.attrs = s.attrs[:0]
+	for {
+		j := i
+		for j < len(b) && isSpace(b[j]) {
+			j++
+		}
+		if j >= len(b) {
+			return xmlTok{}, errUnexpected
+		}
+		switch {
+		case b[j] == '>':
+			s.open = append(s.open, name)
+			s.pos += j + 1
+			return xmlTok{kind: xmlStart, name: localName(name), attrs: s.attrs}, nil
+		case b[j] == '/' && j+1 < len(b) && b[j+1] == '>':
+			s.emptyAt = name
+			s.pos += j + 2
+			return xmlTok{kind: xmlStart, name: localName(name), attrs: s.attrs}, nil
+		case j == i:
+			return xmlTok{}, errUnexpected // attributes must be separated by space
+		}
+		a, next, ok := readAttr(b, j)
+		if !ok {
+			return xmlTok{}, errUnexpected
+		}
+		s.attrs = append(s.attrs, a)
+		i = next
+	}
+}
+
+// readAttr reads name="value" (or 'value') at b[i:].
+func readAttr(b []byte, i int) (xmlAttr, int, bool) {
+	n := nameLen(b[i:])
+	if n == 0 || !validName(b[i:i+n]) {
+		return xmlAttr{}, 0, false
+	}
+	name := b[i : i+n]
+	j := i + n
+	for j < len(b) && isSpace(b[j]) {
+		j++
+	}
+	if j >= len(b) || b[j] != '=' {
+		return xmlAttr{}, 0, false
+	}
+	j++
+	for j < len(b) && isSpace(b[j]) {
+		j++
+	}
+	if j >= len(b) || (b[j] != '"' && b[j] != '\'') {
+		return xmlAttr{}, 0, false
+	}
+	end := bytes.IndexByte(b[j+1:], b[j])
+	if end < 0 {
+		return xmlAttr{}, 0, false
+	}
+	value := b[j+1 : j+1+end]
+	if bytes.IndexByte(value, '<') >= 0 || !validEntities(value) {
+		return xmlAttr{}, 0, false
+	}
+	return xmlAttr{name: localName(name), value: value}, j + 1 + end + 1, true
+}
+
+// nameLen is the length of the name at the start of b.
+func nameLen(b []byte) int {
+	for i, c := range b {
+		if isSpace(c) || c == '>' || c == '/' || c == '=' || c == '<' || c == '"' || c == '\'' {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// validName accepts what encoding/xml accepts for the ASCII part of a
+// name (non-ASCII letters are left to utf8.Valid) and at most one colon.
+func validName(name []byte) bool {
+	c := name[0]
+	if c == '-' || c == '.' || c == ':' || ('0' <= c && c <= '9') {
+		return false
+	}
+	for _, c := range name {
+		ok := c >= 0x80 || c == '_' || c == '-' || c == '.' || c == ':' ||
+			('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+		if !ok {
+			return false
+		}
+	}
+	return bytes.Count(name, []byte(":")) <= 1 && name[len(name)-1] != ':'
+}
+
+// localName drops a namespace prefix, as encoding/xml's Name.Local does.
+func localName(name []byte) []byte {
+	if i := bytes.IndexByte(name, ':'); i > 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// attr is the raw value of a start tag's attribute, nil when absent.
+func (t xmlTok) attr(name string) []byte {
+	for _, a := range t.attrs {
+		if string(a.name) == name {
+			return a.value
+		}
+	}
+	return nil
+}
+
+// skip passes over the rest of the element whose start was just read.
+func (s *xmlScanner) skip() error {
+	depth := 1
+	for depth > 0 {
+		tok, err := s.next()
+		if err != nil {
+			return errUnexpected
+		}
+		switch tok.kind {
+		case xmlStart:
+			depth++
+		case xmlEnd:
+			depth--
+		}
+	}
+	return nil
+}
+
+// xmlUnescape decodes character data or an attribute value the way
+// encoding/xml does: the five entities, character references, and line
+// ends normalised to "\n". ok is false for anything encoding/xml refuses.
+func xmlUnescape(raw []byte) (string, bool) {
+	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+		return string(raw), true
+	}
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; c {
+		case '\r':
+			out = append(out, '\n')
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+		case '&':
+			semi := bytes.IndexByte(raw[i:], ';')
+			if semi < 0 {
+				return "", false
+			}
+			r, ok := xmlEntity(raw[i+1 : i+semi])
+			if !ok {
+				return "", false
+			}
+			out = utf8.AppendRune(out, r)
+			i += semi
+		default:
+			out = append(out, c)
+		}
+	}
+	return string(out), true
+}
+
+// validEntities: every reference in raw is one encoding/xml decodes.
+func validEntities(raw []byte) bool {
+	if bytes.IndexByte(raw, '&') < 0 {
+		return true
+	}
+	_, ok := xmlUnescape(raw)
+	return ok
+}
+
+func xmlEntity(name []byte) (rune, bool) {
+	switch string(name) {
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "amp":
+		return '&', true
+	case "apos":
+		return '\'', true
+	case "quot":
+		return '"', true
+	}
+	if len(name) < 2 || name[0] != '#' {
+		return 0, false
+	}
+	digits, base := name[1:], 10
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 || digits[0] == '+' || digits[0] == '-' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(digits), base, 32)
+	if err != nil || !xmlChar(rune(n)) {
+		return 0, false
+	}
+	return rune(n), true
+}
+
+// xmlChar is XML 1.0's Char production (what encoding/xml accepts).
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}
