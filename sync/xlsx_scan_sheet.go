@@ -2,7 +2,6 @@ package sync
 
 import (
 	"archive/zip"
-	"bytes"
 	"io"
 	"strconv"
 
@@ -18,12 +17,11 @@ type scannedSheet struct {
 	tooMany bool // more than MaxRows rows: refuse without reading them
 }
 
-// scanSheetFast reads values and merged ranges of a sheet whose parts fit
-// in memory (≤ MaxUnzipXMLSize each) in one pass of xmlScanner, with the
-// shared strings unpacked on the other core meanwhile. ok is false when a
-// part is too large or holds anything the scanner or the value rules
-// (readValuesFast) do not cover; the caller then streams with encoding/xml
-// or leaves it to excelize.
+// scanSheetFast reads values and merged ranges of a sheet in one pass of
+// xmlScanner as the part is unpacked, with the shared strings read on the
+// other core meanwhile. ok is false when a part holds anything the scanner
+// or the value rules (readValuesFast) do not cover; the caller then reads
+// with encoding/xml or leaves it to excelize.
 func scanSheetFast(z *sheetZip) (scannedSheet, bool) {
 	if z == nil {
 		return scannedSheet{}, false
@@ -37,42 +35,39 @@ func scanSheetFast(z *sheetZip) (scannedSheet, bool) {
 		s, ok := scanSharedStrings(z.files["xl/sharedstrings.xml"])
 		sharedDone <- sharedResult{s, ok}
 	}()
-	raw, rawOK := unpackPart(z.sheet)
 	numFmts, fmtOK := readCellNumFmts(z.files["xl/styles.xml"])
 	shared := <-sharedDone
-	if !rawOK || !fmtOK || !shared.ok {
+	if !fmtOK || !shared.ok {
 		return scannedSheet{}, false
 	}
-	if countRowTags(raw) > MaxRows {
-		return scannedSheet{tooMany: true}, true
-	}
-	sc, ok := newXMLScanner(raw)
+	sc, closePart, ok := openScanner(z.sheet)
 	if !ok {
 		return scannedSheet{}, false
 	}
-	r := &sheetScan{sc: sc, cellValues: cellValues{shared: shared.strings, numFmts: numFmts}}
+	defer closePart()
+	return scanSheet(sc, shared.strings, numFmts)
+}
+
+// scanSheet is the pass over a sheet part, whatever feeds the scanner.
+func scanSheet(sc *xmlScanner, shared []string, numFmts []int) (scannedSheet, bool) {
+	r := &sheetScan{sc: sc, cellValues: cellValues{shared: shared, numFmts: numFmts}}
 	if !r.read() {
 		return scannedSheet{}, false
 	}
-	return scannedSheet{cells: r.cells, merges: r.merges}, true
+	return scannedSheet{cells: r.cells, merges: r.merges, tooMany: r.tooMany}, true
 }
 
-// unpackPart reads a whole part into memory when it is small enough to
-// keep there; the declared size sizes the buffer but is not trusted.
-func unpackPart(f *zip.File) ([]byte, bool) {
-	if f == nil || f.UncompressedSize64 > MaxUnzipXMLSize {
-		return nil, false
+// openScanner starts unpacking a part into a scanner. A part that says it
+// unpacks past MaxUnzipSize is left to excelize, which refuses it by name.
+func openScanner(f *zip.File) (*xmlScanner, func(), bool) {
+	if f == nil || f.UncompressedSize64 > MaxUnzipSize {
+		return nil, nil, false
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
-	defer rc.Close()
-	buf := bytes.NewBuffer(make([]byte, 0, int(f.UncompressedSize64)+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(rc, MaxUnzipXMLSize+1)); err != nil || buf.Len() > MaxUnzipXMLSize {
-		return nil, false
-	}
-	return buf.Bytes(), true
+	return newXMLScanner(rc), func() { rc.Close() }, true
 }
 
 // scanSharedStrings is readSharedStrings on xmlScanner.
@@ -80,14 +75,11 @@ func scanSharedStrings(f *zip.File) ([]string, bool) {
 	if f == nil {
 		return nil, true
 	}
-	raw, ok := unpackPart(f)
+	sc, closePart, ok := openScanner(f)
 	if !ok {
 		return nil, false
 	}
-	sc, ok := newXMLScanner(raw)
-	if !ok {
-		return nil, false
-	}
+	defer closePart()
 	var out []string
 	for {
 		tok, err := sc.next()
@@ -114,6 +106,8 @@ type sheetScan struct {
 	cellValues
 	merges     []rules.Range
 	mergesDone bool
+	rows       int  // <row> tags seen
+	tooMany    bool // more than MaxRows of them: stop reading
 }
 
 func (r *sheetScan) read() bool {
@@ -131,6 +125,10 @@ func (r *sheetScan) read() bool {
 			r.mergesDone = true
 		case tok.kind != xmlStart:
 		case string(tok.name) == "row":
+			if r.rows++; r.rows > MaxRows {
+				r.tooMany = true
+				return true
+			}
 			row++
 			r.col = -1
 			if v := tok.attr("r"); len(v) > 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/xuri/excelize/v2"
 
@@ -151,6 +152,47 @@ func TestScanSheetRefusesTooManyRows(t *testing.T) {
 	}
 }
 
+// assertWindowDoesNotMatter: fed a byte at a time, so that every token
+// straddles a refill of the window, the scanner reads what it reads from
+// one big read.
+func assertWindowDoesNotMatter(t *testing.T, sheet string) {
+	t.Helper()
+	whole, okWhole := scanSheet(newXMLScanner(strings.NewReader(sheet)), nil, nil)
+	bytewise, okBytes := scanSheet(newXMLScanner(iotest.OneByteReader(strings.NewReader(sheet))), nil, nil)
+	if okWhole != okBytes || trimmed(whole.cells) != trimmed(bytewise.cells) || fmt.Sprint(whole.merges) != fmt.Sprint(bytewise.merges) {
+		t.Errorf("a byte at a time: ok=%v %s %v; at once: ok=%v %s %v", okBytes, trimmed(bytewise.cells), bytewise.merges,
+			okWhole, trimmed(whole.cells), whole.merges)
+	}
+}
+
+// TestScanSheetWindow: tokens cut by the window's edge (a byte at a time,
+// and one large sheet over many 64 KiB windows with multi-byte text and
+// entities on the edges) read the same as in one piece.
+func TestScanSheetWindow(t *testing.T) {
+	var rows strings.Builder
+	for r := 1; r <= 3000; r++ {
+		fmt.Fprintf(&rows, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>Строка %d &amp; «ёж» &#x451;</t></is></c><c r="B%d"><v>%d</v></c></row>`, r, r, r, r, r)
+	}
+	big := sheetWith(rows.String()) + `<!-- хвост -->`
+	if len(big) < 4*xmlWindow {
+		t.Fatalf("the sheet (%d bytes) should span several windows", len(big))
+	}
+	got, ok := scanSheet(newXMLScanner(iotest.HalfReader(strings.NewReader(big))), nil, nil)
+	if !ok || len(got.cells) != 3000 || got.cells[2999][0].Value != "Строка 3000 & «ёж» ё" || got.cells[2999][1].Value != "3000" {
+		t.Fatalf("ok=%v rows=%d", ok, len(got.cells))
+	}
+	first100 := rows.String()[:strings.Index(rows.String(), `<row r="101"`)]
+	assertWindowDoesNotMatter(t, sheetWith(first100))
+	for _, sheet := range []string{
+		sheetWith(`<row r="1"><c r="A1" t="inlineStr"><is><t>a&amp;b ёж</t></is></c></row>`),
+		sheetWith(`<row r="1"><c r="A1" t="inlineStr"><is><t>a&amp</t></is></c></row>`), // broken entity
+		sheetHead + `<row r="1"><c r="A1"><v>1</v></c>`,                                  // truncated
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><!-- c --><worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"str\"><v>x&gt;y</v></c></row></sheetData></worksheet>",
+	} {
+		assertWindowDoesNotMatter(t, sheet)
+	}
+}
+
 func TestCellRef(t *testing.T) {
 	for ref, want := range map[string][3]int{
 		"A1": {1, 1, 1}, "Z9": {26, 9, 1}, "AA10": {27, 10, 1}, "XFD1048576": {16384, 1048576, 1},
@@ -181,6 +223,7 @@ func FuzzScanSheet(f *testing.F) {
 			sst = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + shared + `</sst>`
 		}
 		assertScanMatchesDecoder(t, "fuzz", partsZip(t, sheetWith(rows), sst))
+		assertWindowDoesNotMatter(t, sheetWith(rows))
 	})
 }
 

@@ -78,14 +78,22 @@ func runRender(_ context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	reg, diags := rules.Lint(in.grid, profile)
+	reg, parseDiags := rules.Parse(in.grid, profile)
 	if !reg.HasHeader() {
+		diags := append(parseDiags, rules.Check(reg, profile)...)
+		rules.SortDiagnostics(diags)
 		return fail(fmt.Errorf("%s: %s", in.name, diags[0].Message))
 	}
-	if s := rules.Summarize(diags); s.Errors > 0 {
-		fmt.Fprintf(e.stderr, "perechen render: внимание: в Перечне ошибок — %d; перед публикацией исправьте их (perechen lint --profile %s %s)\n",
-			s.Errors, profile.Name, in.name)
-	}
+	// The registry-wide rules only read the registry, as the renderers do:
+	// they run on the other core while the files are written.
+	checked := make(chan []rules.Diagnostic, 1)
+	go func() { checked <- rules.Check(reg, profile) }()
+	defer func() {
+		if s := rules.Summarize(append(parseDiags, <-checked...)); s.Errors > 0 {
+			fmt.Fprintf(e.stderr, "perechen render: внимание: в Перечне ошибок — %d; перед публикацией исправьте их (perechen lint --profile %s %s)\n",
+				s.Errors, profile.Name, in.name)
+		}
+	}()
 	meta := render.Meta{
 		Organisation: o.organisation,
 		Profile:      profile,

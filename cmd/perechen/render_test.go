@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,5 +171,29 @@ func TestRenderUsageErrors(t *testing.T) {
 	usage(&buf, commands())
 	if !strings.Contains(buf.String(), "render") {
 		t.Error("render not listed in usage")
+	}
+}
+
+// TestRenderWarnsAboutErrors: a registry with errors is still rendered
+// (staff may want to look at it), and the count of errors — from the
+// registry-wide rules that run alongside the renderers too — is the lint's.
+func TestRenderWarnsAboutErrors(t *testing.T) {
+	p, err := rules.LoadProfile("mimp-mo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, diags := rules.Lint(rules.Seed003Grid(), p)
+	errs := rules.Summarize(diags).Errors
+	if errs == 0 {
+		t.Fatal("the seed registry was expected to have errors")
+	}
+	src := writeGridXLSX(t, rules.Seed003Grid())
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, nil, "render", "--profile", "mimp-mo", "--format", "json,pdf", "--out", out, src)
+	if code != exitOK || !strings.Contains(stdout, "perechen.pdf") {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+	if want := fmt.Sprintf("в Перечне ошибок — %d; перед публикацией исправьте их", errs); !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q lacks %q", stderr, want)
 	}
 }
