@@ -186,7 +186,7 @@ func TestScanSheetWindow(t *testing.T) {
 	for _, sheet := range []string{
 		sheetWith(`<row r="1"><c r="A1" t="inlineStr"><is><t>a&amp;b ёж</t></is></c></row>`),
 		sheetWith(`<row r="1"><c r="A1" t="inlineStr"><is><t>a&amp</t></is></c></row>`), // broken entity
-		sheetHead + `<row r="1"><c r="A1"><v>1</v></c>`,                                  // truncated
+		sheetHead + `<row r="1"><c r="A1"><v>1</v></c>`,                                 // truncated
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><!-- c --><worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"str\"><v>x&gt;y</v></c></row></sheetData></worksheet>",
 	} {
 		assertWindowDoesNotMatter(t, sheet)
