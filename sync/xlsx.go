@@ -140,7 +140,7 @@ func (s *XLSXSource) Fetch(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := ReadXLSX(bytes.NewReader(data), int64(len(data)), s.cfg.Sheet)
+	g, err := ReadXLSXBytes(data, s.cfg.Sheet)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.cfg.Path, err)
 	}

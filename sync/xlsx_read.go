@@ -34,6 +34,11 @@ func ReadXLSX(r io.Reader, size int64, sheet string) (rules.Grid, error) {
 	if err != nil {
 		return rules.Grid{}, fmt.Errorf("не удалось прочитать файл: %v", err)
 	}
+	return ReadXLSXBytes(data, sheet)
+}
+
+// ReadXLSXBytes is ReadXLSX of a workbook already in memory (no copy).
+func ReadXLSXBytes(data []byte, sheet string) (rules.Grid, error) {
 	if len(data) > MaxUnzipSize {
 		return rules.Grid{}, fmt.Errorf("файл слишком большой (больше %d МиБ)", MaxUnzipSize>>20)
 	}

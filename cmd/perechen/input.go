@@ -34,6 +34,7 @@ func readInput(e env, cmd string, args []string, sheet string, sample bool) (inp
 	}
 	in := input{name: args[0]}
 	var r io.Reader
+	sizeHint := int64(0)
 	if in.name == "-" {
 		in.name, r = "стандартный ввод", e.stdin
 	} else {
@@ -46,11 +47,11 @@ func readInput(e env, cmd string, args []string, sheet string, sample bool) (inp
 			if st.IsDir() {
 				return input{}, fmt.Errorf("%s: это каталог, а не файл XLSX", in.name)
 			}
-			in.modTime, in.file = st.ModTime(), true
+			in.modTime, in.file, sizeHint = st.ModTime(), true, st.Size()
 		}
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	data, err := readAll(r, sizeHint)
 	if err != nil {
 		return input{}, fmt.Errorf("%s: не удалось прочитать: %w", in.name, err)
 	}
@@ -60,9 +61,17 @@ func readInput(e env, cmd string, args []string, sheet string, sample bool) (inp
 	if len(data) == 0 {
 		return input{}, errors.New(in.name + ": пустой файл — это не XLSX")
 	}
-	in.grid, err = sync.ReadXLSX(bytes.NewReader(data), int64(len(data)), sheet)
+	in.grid, err = sync.ReadXLSXBytes(data, sheet)
 	if err != nil {
 		return input{}, fmt.Errorf("%s: %w", in.name, err)
 	}
 	return in, nil
+}
+
+// readAll reads up to maxInput+1 bytes into a buffer sized by the file's
+// length when known (growing by doubling would touch twice the memory).
+func readAll(r io.Reader, sizeHint int64) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(sizeHint, 0), maxInput)+bytes.MinRead))
+	_, err := buf.ReadFrom(io.LimitReader(r, maxInput+1))
+	return buf.Bytes(), err
 }

@@ -61,7 +61,7 @@ func renderPDF(in, out string) error {
 	if err != nil {
 		return err
 	}
-	g, err := psync.ReadXLSX(bytes.NewReader(data), int64(len(data)), "")
+	g, err := psync.ReadXLSXBytes(data, "")
 	if err != nil {
 		return err
 	}
