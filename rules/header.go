@@ -70,6 +70,17 @@ func used(cols [5]int, c int) bool {
 // A row holding a process number or a template placeholder is data, even
 // when its text mentions the captions' words ("[процесс 1]").
 func isHeaderRow(g *Grid, row int, idx *vocabIndex) bool {
+	if !headerCandidate(g, row) {
+		return false
+	}
+	_, found := headerColumns(g, row, idx)
+	return found >= 3
+}
+
+// headerCandidate is the cheap part of isHeaderRow: at least three filled
+// cells, none a process number or a "[placeholder]". Most data rows stop
+// here.
+func headerCandidate(g *Grid, row int) bool {
 	nonEmpty := 0
 	for _, c := range g.Cells[row] {
 		if c.Value == "" {
@@ -81,11 +92,7 @@ func isHeaderRow(g *Grid, row int, idx *vocabIndex) bool {
 			return false
 		}
 	}
-	if nonEmpty < 3 {
-		return false
-	}
-	_, found := headerColumns(g, row, idx)
-	return found >= 3
+	return nonEmpty >= 3
 }
 
 // findHeader returns the first header row, or -1.

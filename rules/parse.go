@@ -88,6 +88,9 @@ func (ps *parser) run() {
 // isHeaderRow is isHeaderRow remembered by the row's text: continuation rows
 // repeat the same few texts thousands of times.
 func (ps *parser) isHeaderRow(r int) bool {
+	if !headerCandidate(ps.g, r) {
+		return false
+	}
 	var key strings.Builder
 	for _, c := range ps.g.Cells[r] {
 		key.WriteString(c.Value)
