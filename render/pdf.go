@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -18,9 +19,40 @@ import (
 // PDF writes the official form as an A4 landscape PDF with an embedded
 // Cyrillic font: title block, the five-column table with wrapped text, row
 // spans continued across pages under a repeated header, "Стр. N из M".
-type PDF struct{}
+type PDF struct {
+	mu    sync.Mutex
+	ready chan *fpdf.Fpdf // a document with its fonts loaded, being prepared
+}
 
-var _ Renderer = (*PDF)(nil)
+var (
+	_ Renderer = (*PDF)(nil)
+	_ Preparer = (*PDF)(nil)
+)
+
+// Prepare loads the fonts of the next render in the background (a
+// quarter of the set-up of a small registry's PDF).
+func (p *PDF) Prepare() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ready != nil {
+		return
+	}
+	ch := make(chan *fpdf.Fpdf, 1)
+	p.ready = ch
+	go func() { ch <- newPDFBase() }()
+}
+
+// base is the prepared document, or a new one.
+func (p *PDF) base() *fpdf.Fpdf {
+	p.mu.Lock()
+	ch := p.ready
+	p.ready = nil
+	p.mu.Unlock()
+	if ch != nil {
+		return <-ch
+	}
+	return newPDFBase()
+}
 
 // NewPDF returns the PDF renderer.
 func NewPDF() Renderer { return &PDF{} }
@@ -54,14 +86,14 @@ var pdfColW = [5]float64{11, 62, 50, 114, 40}
 var pdfEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Render writes the PDF.
-func (*PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) (err error) {
+func (p *PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) (err error) {
 	defer func() {
 		// fpdf panics on some input it cannot encode; a registry is input, not a bug
 		if p := recover(); p != nil {
 			err = fmt.Errorf("pdf: %v", p)
 		}
 	}()
-	doc := newPDFDoc(reg, meta)
+	doc := newPDFDoc(p.base(), reg, meta)
 	if err := doc.build(); err != nil {
 		return err
 	}
@@ -140,11 +172,22 @@ type pdfTexts struct {
 	number, process, procCont, tp, tpCont, kind []string
 }
 
-func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
-	meta = pdfSafeMeta(meta)
+// newPDFBase is what every render starts from: A4 landscape, the
+// settings that do not depend on the registry and the two fonts.
+func newPDFBase() *fpdf.Fpdf {
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "L", UnitStr: "mm", SizeStr: "A4"})
 	f.SetCompression(false) // pdfDeflatePages compresses the pages afterwards, faster
 	f.SetCatalogSort(true)
+	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
+	f.SetAutoPageBreak(false, pdfBottom)
+	f.SetCellMargin(pdfPadH)
+	f.AddUTF8FontFromBytes(pdfFontFamily, "", pdfFontRegular)
+	f.AddUTF8FontFromBytes(pdfFontFamily, "B", pdfFontBold)
+	return f
+}
+
+func newPDFDoc(f *fpdf.Fpdf, reg *rules.Registry, meta Meta) *pdfDoc {
+	meta = pdfSafeMeta(meta)
 	created := meta.Version
 	if created.IsZero() {
 		created = pdfEpoch
@@ -160,11 +203,6 @@ func newPDFDoc(reg *rules.Registry, meta Meta) *pdfDoc {
 	f.SetCreator("perechen", true)
 	f.SetProducer("perechen", true)
 	f.SetLang("ru-RU")
-	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
-	f.SetAutoPageBreak(false, pdfBottom)
-	f.SetCellMargin(pdfPadH)
-	f.AddUTF8FontFromBytes(pdfFontFamily, "", pdfFontRegular)
-	f.AddUTF8FontFromBytes(pdfFontFamily, "B", pdfFontBold)
 	d := &pdfDoc{f: f, meta: meta, title: title, rows: spannedRows(reg), captions: officialCaptions(meta.Profile), printed: map[[2]int]int{}}
 	for i := range d.captions {
 		d.captions[i] = pdfSafe(d.captions[i])

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -226,6 +227,44 @@ func TestPDFPageCountWithChanges(t *testing.T) {
 		}
 		if c.changes > 0 && !strings.Contains(text, fmt.Sprintf("Изменение%d:", c.changes)) {
 			t.Errorf("%d rows, %d changes: the last change is missing", c.rows, c.changes)
+		}
+	}
+}
+
+// TestPDFPrepare: a render after Prepare (fonts loaded in the background)
+// is byte for byte the render without it, however often either is called,
+// also from several goroutines.
+func TestPDFPrepare(t *testing.T) {
+	p, err := rules.LoadProfile("oiv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, _ := rules.Parse(rules.SampleGrid(), p)
+	meta := Meta{Profile: p, Organisation: "Орган"}
+	want := pxRenderPDF(t, reg, meta)
+	r := NewPDF().(*PDF)
+	r.Prepare()
+	r.Prepare() // a second call while the first is under way changes nothing
+	var wg sync.WaitGroup
+	outs := make([][]byte, 4)
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				r.Prepare()
+			}
+			var b bytes.Buffer
+			if err := r.Render(&b, reg, meta); err != nil {
+				t.Error(err)
+			}
+			outs[i] = b.Bytes()
+		}()
+	}
+	wg.Wait()
+	for i, got := range outs {
+		if !bytes.Equal(got, want) {
+			t.Errorf("render %d after Prepare differs from a plain render (%d vs %d bytes)", i, len(got), len(want))
 		}
 	}
 }

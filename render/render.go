@@ -45,6 +45,14 @@ func DownloadsFor(rs []Renderer) []Download {
 	return out
 }
 
+// Preparer is a Renderer with set-up work that does not depend on the
+// registry (the PDF's fonts). Prepare starts it in the background and
+// returns at once; the next Render uses the result, so a caller that
+// prepares before reading its input gets both done at the same time.
+type Preparer interface {
+	Prepare()
+}
+
 // Renderer writes one format.
 type Renderer interface {
 	Format() string   // "html", "pdf", "xlsx", "csv", "json"

@@ -74,6 +74,11 @@ func runRender(_ context.Context, e env, args []string) int {
 			return fail(fmt.Errorf("--version-date %q: нужна дата в виде ГГГГ-ММ-ДД, например 2026-11-24", o.versionDate))
 		}
 	}
+	for _, r := range renderers {
+		if p, ok := r.(render.Preparer); ok {
+			p.Prepare() // fonts load while the file is read
+		}
+	}
 	in, err := readInput(e, "render", fs.Args(), o.sheet, o.sample)
 	if err != nil {
 		return fail(err)
