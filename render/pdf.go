@@ -97,6 +97,7 @@ func (p *PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) (err error) {
 	if err := doc.build(); err != nil {
 		return err
 	}
+	doc.release()
 	sink := &pdfSink{w: w}
 	if err := doc.f.Output(sink); err != nil {
 		return fmt.Errorf("pdf: %w", err)
@@ -272,6 +273,13 @@ func (d *pdfDoc) build() error {
 	return nil
 }
 
+// release drops the layout once the pages are drawn: fpdf's output doubles
+// the document in memory, and the layout need not be there too.
+func (d *pdfDoc) release() {
+	d.rows, d.need, d.texts, d.rowLines = nil, nil, nil, nil
+	d.procStart, d.tpStart, d.printed = nil, nil, nil
+}
+
 // pdfCellH is the height of a cell holding n lines.
 func pdfCellH(n int) float64 { return float64(max(1, n))*pdfLine + 2*pdfPadV }
 
@@ -392,6 +400,9 @@ func (d *pdfDoc) drawHeader(y float64) float64 {
 		f.CellFormat(pdfColW[i], pdfNumberRowH, fmt.Sprint(i+1), "", 0, "C", false, 0, "")
 	}
 	f.SetFont(pdfFontFamily, "", pdfFontSize)
+	// Fill colour back to the text colour: while they differ fpdf wraps every
+	// line of text in "q 0.000 g … Q", a seventh of the page's bytes.
+	f.SetFillColor(0, 0, 0)
 	return y + pdfNumberRowH
 }
 

@@ -84,6 +84,7 @@ func runRender(_ context.Context, e env, args []string) int {
 		return fail(err)
 	}
 	reg, parseDiags := rules.Parse(in.grid, profile)
+	in.grid = rules.Grid{} // the registry holds what is needed; let the GC have the cells while rendering
 	if !reg.HasHeader() {
 		diags := append(parseDiags, rules.Check(reg, profile)...)
 		rules.SortDiagnostics(diags)
