@@ -93,12 +93,21 @@ func (p *PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) (err error) {
 			err = fmt.Errorf("pdf: %v", p)
 		}
 	}()
+	return p.render(w, reg, meta, true)
+}
+
+// render is Render; take false leaves writing the pages to fpdf (tests
+// compare both ways).
+func (p *PDF) render(w io.Writer, reg *rules.Registry, meta Meta, take bool) error {
 	doc := newPDFDoc(p.base(), reg, meta)
 	if err := doc.build(); err != nil {
 		return err
 	}
 	doc.release()
 	sink := &pdfSink{w: w}
+	if take {
+		sink.pages = doc.takePages()
+	}
 	if err := doc.f.Output(sink); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
@@ -114,6 +123,7 @@ func (p *PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) (err error) {
 // memory); output arriving in pieces is collected and compressed at finish.
 type pdfSink struct {
 	w       io.Writer
+	pages   [][]byte // page contents taken from fpdf (pdf_pages.go), or nil
 	pending []byte
 	done    bool
 }
@@ -139,7 +149,7 @@ func (s *pdfSink) finish() error {
 }
 
 func (s *pdfSink) deflateTo(doc []byte) error {
-	data, err := pdfDeflatePages(doc)
+	data, err := pdfDeflatePages(doc, s.pages)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 // bytes are the same whatever the number of cores. Streams other than plain
 // "<</Length n>>" ones (fonts are compressed by fpdf already) are copied as
 // they are.
-func pdfDeflatePages(in []byte) ([]byte, error) {
+func pdfDeflatePages(in []byte, pages [][]byte) ([]byte, error) {
 	objs, xref, err := pdfObjects(in)
 	if err != nil {
 		return nil, err
@@ -32,6 +32,11 @@ func pdfDeflatePages(in []byte) ([]byte, error) {
 			end = objs[i+1].off
 		}
 		parts[i] = pdfSplitObject(o, in[o.off:end])
+	}
+	if pages != nil {
+		if err := pdfPutPages(objs, parts, pages); err != nil {
+			return nil, err
+		}
 	}
 	if err := pdfCompressParts(parts); err != nil {
 		return nil, err
@@ -71,6 +76,42 @@ const pdfStreamTail = "\nendstream\nendobj\n"
 // compress into packed.
 type pdfPart struct {
 	body, stream, packed []byte
+}
+
+// pdfPutPages gives the page objects' (empty) content streams the page
+// contents taken from fpdf (pdf_pages.go): pages[i] is the i-th page in
+// file order, which is fpdf's page order.
+func pdfPutPages(objs []pdfObject, parts []pdfPart, pages [][]byte) error {
+	index := make(map[int]int, len(objs))
+	for i, o := range objs {
+		index[o.num] = i
+	}
+	n := 0
+	for _, p := range parts {
+		if !bytes.Contains(p.body, []byte("<</Type /Page\n")) {
+			continue
+		}
+		n++
+		_, rest, found := bytes.Cut(p.body, []byte("/Contents "))
+		num, _, _ := bytes.Cut(rest, []byte(" 0 R"))
+		i, known := index[atoiOr(num, -1)]
+		if !found || !known || n >= len(pages) || parts[i].stream == nil || len(parts[i].stream) != 0 {
+			return fmt.Errorf("pdf: page %d: its content stream is not where fpdf puts it", n)
+		}
+		parts[i].stream = pages[n]
+	}
+	if n != len(pages)-1 {
+		return fmt.Errorf("pdf: %d pages written, %d drawn", n, len(pages)-1)
+	}
+	return nil
+}
+
+func atoiOr(b []byte, def int) int {
+	n, err := strconv.Atoi(string(b))
+	if err != nil {
+		return def
+	}
+	return n
 }
 
 // pdfSplitObject finds the stream of an "n 0 obj <</Length n>> stream …"

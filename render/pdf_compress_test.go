@@ -29,7 +29,7 @@ func TestPDFDeflatePages(t *testing.T) {
 		}
 		return b.Bytes()
 	}
-	got, err := pdfDeflatePages(build(false))
+	got, err := pdfDeflatePages(build(false), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestPDFDeflatePages(t *testing.T) {
 			t.Errorf("xref entry of object %d points at %q", o.num, got[o.off:o.off+12])
 		}
 	}
-	if _, err := pdfDeflatePages([]byte("%PDF-1.3\nnot a pdf")); err == nil {
+	if _, err := pdfDeflatePages([]byte("%PDF-1.3\nnot a pdf"), nil); err == nil {
 		t.Error("garbage accepted")
 	}
 }

@@ -268,3 +268,40 @@ func TestPDFPrepare(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFPagesReachable: with the pinned fpdf, the renderer takes the page
+// contents itself (pdf_pages.go). Failing here after an fpdf upgrade means
+// the slower way is in use: look at fpdfPages.
+func TestPDFPagesReachable(t *testing.T) {
+	if fpdfPages(newPDFBase()) == nil {
+		t.Fatal("fpdf's page buffers are not reachable: the renderer falls back to fpdf writing the pages")
+	}
+}
+
+// TestPDFTakenPagesSameBytes: taking the pages from fpdf gives the same
+// document, byte for byte, as letting fpdf write them — with one page,
+// many, a last page holding only «Изменения», and an empty registry.
+func TestPDFTakenPagesSameBytes(t *testing.T) {
+	p, err := rules.LoadProfile("oiv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ rows, changes int }{{0, 0}, {10, 0}, {60, 40}, {400, 2}} {
+		reg, _ := rules.Parse(rules.SyntheticGrid(c.rows), p)
+		meta := Meta{Profile: p, Organisation: "Орган", Version: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
+		for i := 0; i < c.changes; i++ {
+			meta.Changes = append(meta.Changes, fmt.Sprintf("Изменение %d", i+1))
+		}
+		var taken, written bytes.Buffer
+		r := NewPDF().(*PDF)
+		if err := r.render(&taken, reg, meta, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.render(&written, reg, meta, false); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(taken.Bytes(), written.Bytes()) {
+			t.Errorf("%d rows, %d changes: %d bytes with pages taken, %d written by fpdf", c.rows, c.changes, taken.Len(), written.Len())
+		}
+	}
+}
