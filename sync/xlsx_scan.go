@@ -31,7 +31,8 @@ type xmlScanner struct {
 	names   []byte // names of the open elements, end to end
 	open    []int  // where each open element's name starts in names
 	attrs   []xmlAttr
-	emptyAt []byte // name of a just-read <x/>: its end is the next token, as in encoding/xml
+	emptyAt []byte            // name of a just-read <x/>: its end is the next token, as in encoding/xml
+	seen    map[string]string // texts read so far, to share (see text)
 }
 
 type xmlTokKind uint8
@@ -399,6 +400,29 @@ func (s *xmlScanner) skip() error {
 		}
 	}
 	return nil
+}
+
+// maxShared bounds the texts text remembers.
+const maxShared = 1 << 14
+
+// text is xmlUnescape that hands out one string for texts it has seen: a
+// Перечень repeats the same names, needs and attribute values thousands of
+// times, and a string per cell was most of what reading one allocated.
+func (s *xmlScanner) text(raw []byte) (string, bool) {
+	if bytes.IndexByte(raw, '&') >= 0 || bytes.IndexByte(raw, '\r') >= 0 {
+		return xmlUnescape(raw)
+	}
+	if v, ok := s.seen[string(raw)]; ok {
+		return v, true
+	}
+	v := string(raw)
+	if len(s.seen) < maxShared {
+		if s.seen == nil {
+			s.seen = make(map[string]string)
+		}
+		s.seen[v] = v
+	}
+	return v, true
 }
 
 // xmlUnescape decodes character data or an attribute value the way

@@ -169,8 +169,8 @@ func (r *sheetScan) cell(start xmlTok, row int) bool {
 		return false
 	}
 	r.col = col
-	typ, ok1 := xmlUnescape(start.attr("t"))
-	style, ok2 := xmlUnescape(start.attr("s"))
+	typ, ok1 := r.sc.text(start.attr("t"))
+	style, ok2 := r.sc.text(start.attr("s"))
 	if !ok1 || !ok2 {
 		return false
 	}
@@ -252,7 +252,7 @@ func (s *xmlScanner) elementText() (string, bool) {
 		}
 		switch tok.kind {
 		case xmlText:
-			piece, ok := xmlUnescape(tok.text)
+			piece, ok := s.text(tok.text)
 			if !ok {
 				return "", false
 			}
@@ -294,7 +294,7 @@ func (s *xmlScanner) richText(end string) (string, bool) {
 			}
 		case xmlText:
 			if inT && skip == 0 {
-				piece, ok := xmlUnescape(tok.text)
+				piece, ok := s.text(tok.text)
 				if !ok {
 					return "", false
 				}
