@@ -77,3 +77,27 @@ func TestProberSkipsFetchOnlyWhenUnchanged(t *testing.T) {
 		t.Fatalf("probe error: %+v", r)
 	}
 }
+
+func TestMemoryReleasedOnlyAfterWork(t *testing.T) {
+	f := newFixture(t)
+	d := f.daemon()
+	releases := 0
+	d.release = func() { releases++ }
+	r := d.runners[0]
+	want := []struct {
+		outcome  Outcome
+		releases int
+	}{
+		{OutcomePublished, 1}, // lint, render, publish
+		{OutcomeUpToDate, 2},  // our notes: one more lint
+		{OutcomeUnchanged, 2}, // idle: nothing to hand back
+		{OutcomeUnchanged, 2},
+	}
+	for i, w := range want {
+		f.clock.Add(time.Minute)
+		d.safeCycle(context.Background(), r)
+		if got := r.last.Outcome; got != w.outcome || releases != w.releases {
+			t.Errorf("cycle %d: %s with %d releases, want %s with %d", i+1, got, releases, w.outcome, w.releases)
+		}
+	}
+}
