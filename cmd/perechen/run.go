@@ -117,6 +117,11 @@ func setGCPercent(percent int, getenv func(string) string, log logrus.FieldLogge
 		log.WithField("GOGC", v).Info("GOGC is set in the environment; gc_percent is not applied")
 		return
 	}
+	if percent < config.MinGCPercent {
+		// A Config built in code rather than parsed (0 would mean "collect
+		// all the time").
+		percent = config.DefaultGCPercent
+	}
 	debug.SetGCPercent(percent)
 }
 
