@@ -25,7 +25,8 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Interval != DefaultInterval || c.Jitter != DefaultInterval/10 || c.StateDir != DefaultStateDir ||
 		c.Status.Listen != DefaultListen || c.Status.Refresh != DefaultRefresh || c.ShutdownTimeout != DefaultShutdownTimeout ||
-		c.DeadlineWorkingDays != 10 || c.DeadlineWarnDays != 3 || c.Log.Level != "info" || c.Log.Format != "text" {
+		c.DeadlineWorkingDays != 10 || c.DeadlineWarnDays != 3 || c.Log.Level != "info" || c.Log.Format != "text" ||
+		c.GCPercent != 50 {
 		t.Errorf("defaults wrong: %+v", c)
 	}
 	s := c.Sources[0]
@@ -72,6 +73,9 @@ func TestErrorsNameLineAndKey(t *testing.T) {
 		{"zero duration", "interval: 0s\n" + minimal, `c.yaml:1: interval: must be greater than zero`},
 		{"negative duration", "shutdown_timeout: -1s\n" + minimal, `shutdown_timeout: must be greater than zero`},
 		{"no sources", "interval: 5s\n", "c.yaml:1: sources: required"},
+		{"gc_percent low", "gc_percent: 5\n" + minimal, "c.yaml:1: gc_percent: must be at least 10, got 5"},
+		{"gc_percent high", "interval: 5s\ngc_percent: 5000\n" + minimal, "c.yaml:2: gc_percent: must be at most 1000, got 5000"},
+		{"gc_percent off", "gc_percent: off\n" + minimal, `c.yaml:1: gc_percent: "off" is not a whole number`},
 		{"unknown source key", "sources:\n  - name: a\n    xlsx: {path: x}\n    colour: red\n", "c.yaml:4: sources[0].colour: unknown key"},
 		{"both kinds", "sources:\n  - name: a\n    xlsx: {path: x}\n    google_sheets: {spreadsheet_id: x, credentials: c}\n", "sources[0]: set exactly one of google_sheets or xlsx"},
 		{"neither kind", "sources:\n  - name: a\n", "c.yaml:2: sources[0]: set exactly one"},
@@ -200,5 +204,12 @@ func TestNotesOffAndPerSourceInterval(t *testing.T) {
 	if s.Notes || s.XLSXMode() != "off" || c.IntervalFor(s) != 5*time.Second || s.Publish[0].Dir.Keep != 0 ||
 		!s.Publish[1].Exec.Shell || s.Publish[1].Exec.Timeout != DefaultExecTimeout {
 		t.Errorf("%+v", s)
+	}
+}
+
+func TestGCPercent(t *testing.T) {
+	c, err := ParseEnv([]byte("gc_percent: 200\n"+minimal), "c.yaml", env(nil))
+	if err != nil || c.GCPercent != 200 {
+		t.Fatalf("gc_percent 200: %v %+v", err, c)
 	}
 }

@@ -246,6 +246,7 @@ func (d *decoder) config(n *yaml.Node, c *Config) {
 		"deadline_warn_days":      d.integer(&c.DeadlineWarnDays, 0),
 		"shutdown_timeout":        d.duration(&c.ShutdownTimeout),
 		"sheets_quota_per_minute": d.integer(&c.SheetsQuotaPerMinute, 1),
+		"gc_percent":              d.integer(&c.GCPercent, MinGCPercent),
 		"sources":                 func(n *yaml.Node, p string) { srcNode = n; d.sources(n, p, &c.Sources) },
 	})
 	if c.Interval == 0 {
@@ -267,6 +268,11 @@ func (d *decoder) config(n *yaml.Node, c *Config) {
 	}
 	if c.DeadlineWorkingDays == 0 {
 		c.DeadlineWorkingDays = DefaultDeadlineWorkingDays
+	}
+	if c.GCPercent == 0 {
+		c.GCPercent = DefaultGCPercent
+	} else if c.GCPercent > MaxGCPercent {
+		d.errf(seen["gc_percent"], "gc_percent", "must be at most %d, got %d", MaxGCPercent, c.GCPercent)
 	}
 	if _, set := seen["deadline_warn_days"]; !set {
 		c.DeadlineWarnDays = min(DefaultDeadlineWarnDays, c.DeadlineWorkingDays-1)

@@ -78,6 +78,19 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 	}
 	defer func() { r.finish(&res, now) }()
 
+	same, err := r.probe(ctx, st.GridHash)
+	if err != nil {
+		res.Outcome = OutcomeError
+		res.fail("fetch", "", err)
+		return res
+	}
+	if same {
+		st.LastPull = now
+		res.GridHash = st.GridHash
+		res.Outcome = OutcomeUnchanged
+		r.retryTargets(ctx, &res, now)
+		return res
+	}
 	snap, err := r.src.Fetch(ctx)
 	if err != nil {
 		res.Outcome = OutcomeError
@@ -170,6 +183,17 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 	}
 	res.Outcome = OutcomePublished
 	return res
+}
+
+// probe asks a source that can tell cheaply (psync.Prober) whether its data
+// still hashes to the last processed grid; true skips the Fetch, which for
+// an XLSX file means not parsing the workbook in every idle cycle.
+func (r *runner) probe(ctx context.Context, hash string) (bool, error) {
+	p, ok := r.src.(psync.Prober)
+	if !ok || hash == "" {
+		return false, nil
+	}
+	return p.Unchanged(ctx, hash)
 }
 
 // syncNotes plans and writes note changes; false when writing failed, so

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -101,7 +102,7 @@ func (r *runner) settlePending(res *Result, now time.Time) {
 		st.Pending = rest
 		r.dirty = r.dirty || len(done) > 0
 	}
-	res.Pending = res.Pending[:0]
+	res.Pending = slices.Grow(res.Pending[:0], len(st.Pending))
 	for i := range st.Pending {
 		res.Pending = append(res.Pending, r.evaluate(&st.Pending[i], now, true))
 	}
@@ -112,20 +113,24 @@ func (r *runner) settlePending(res *Result, now time.Time) {
 // overdue.
 func (r *runner) evaluate(p *PendingChange, now time.Time, note bool) PendingStatus {
 	ps := PendingStatus{PendingChange: *p, DaysLeft: r.cal.WorkingDaysBetween(now, p.Deadline), State: "ok"}
-	fields := logrus.Fields{"process": p.Process, "touchpoint": p.Touchpoint, "clause": p.Clause,
-		"first_seen": p.FirstSeen.Format(time.RFC3339), "deadline": p.Deadline.Format(time.RFC3339), "working_days_left": ps.DaysLeft}
+	// Built only when a line is logged: evaluate runs for every pending
+	// change in every cycle, idle ones included.
+	fields := func() logrus.Fields {
+		return logrus.Fields{"process": p.Process, "touchpoint": p.Touchpoint, "clause": p.Clause,
+			"first_seen": p.FirstSeen.Format(time.RFC3339), "deadline": p.Deadline.Format(time.RFC3339), "working_days_left": ps.DaysLeft}
+	}
 	switch {
 	case !now.Before(endOfDay(p.Deadline)): // the deadline day counts in full
 		ps.State = "overdue"
 		if note && !p.Overdue {
 			p.Overdue, r.dirty = true, true
-			r.log.WithFields(fields).Error("publication deadline passed for a change")
+			r.log.WithFields(fields()).Error("publication deadline passed for a change")
 		}
 	case ps.DaysLeft <= r.settings.warnDays:
 		ps.State = "warn"
 		if note && !p.Warned {
 			p.Warned, r.dirty = true, true
-			r.log.WithFields(fields).Warn("publication deadline is near for a change")
+			r.log.WithFields(fields()).Warn("publication deadline is near for a change")
 		}
 	}
 	ps.PendingChange = *p

@@ -43,7 +43,8 @@ func TestMeasureDaemon(t *testing.T) {
 	tmp := t.TempDir()
 	bin, fakeBin := filepath.Join(tmp, "perechen"), filepath.Join(tmp, "fakesheets")
 	for out, pkg := range map[string]string{bin: "github.com/perechen-oiv/perechen/cmd/perechen", fakeBin: "github.com/perechen-oiv/perechen/e2e/cmd/fakesheets"} {
-		args := []string{"build", "-trimpath", "-o", out}
+		// The flags of `make build`: a static binary (netgo,osusergo).
+		args := []string{"build", "-trimpath", "-tags", "netgo,osusergo", "-o", out}
 		if ld := os.Getenv("MEASURE_LDFLAGS"); ld != "" {
 			args = append(args, "-ldflags", ld) // e.g. "-s -w"
 		}

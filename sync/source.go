@@ -18,6 +18,15 @@ type Source interface {
 	String() string
 }
 
+// Prober is a Source that can tell, more cheaply than a Fetch, that its
+// data has not moved since a snapshot: the daemon asks it first in every
+// cycle and fetches only when it says no.
+type Prober interface {
+	// Unchanged reports whether a Fetch now would return a snapshot with
+	// this hash. false means "fetch to find out", never "changed for sure".
+	Unchanged(ctx context.Context, hash string) (bool, error)
+}
+
 // Snapshot is one read of a source.
 type Snapshot struct {
 	Grid rules.Grid

@@ -79,7 +79,10 @@ type fileState struct {
 	perm     fs.FileMode
 }
 
-var _ Source = (*XLSXSource)(nil)
+var (
+	_ Source = (*XLSXSource)(nil)
+	_ Prober = (*XLSXSource)(nil)
+)
 
 // NewXLSXSource checks the configuration; the file is read by Fetch.
 func NewXLSXSource(cfg XLSXConfig) (*XLSXSource, error) {
@@ -151,26 +154,67 @@ func (s *XLSXSource) Fetch(ctx context.Context) (*Snapshot, error) {
 	return &Snapshot{Grid: g, Hash: st.gridHash}, nil
 }
 
-// readFile reads the whole file and describes it.
-func (s *XLSXSource) readFile() ([]byte, fileState, error) {
+// Unchanged reports whether a Fetch now would return a snapshot with this
+// hash without reading the workbook: true when the last Fetch hashed to it
+// and the file still holds the same bytes (size and SHA-256; the grid is a
+// function of the bytes). The file is hashed as it streams, so an idle
+// cycle keeps neither a copy of the file nor a parsed workbook — parsing it
+// every cycle was ~1.7 MB of garbage per cycle for a 16-row registry.
+func (s *XLSXSource) Unchanged(ctx context.Context, hash string) (bool, error) {
+	s.mu.Lock()
+	last := s.last
+	s.mu.Unlock()
+	if hash == "" || last.gridHash != hash {
+		return false, nil
+	}
+	f, info, err := s.open()
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if info.Size() != last.size {
+		return false, nil
+	}
+	h := sha256.New()
+	// A small buffer: io.Copy would take 32 KB of garbage every cycle.
+	if _, err := io.CopyBuffer(h, io.LimitReader(f, MaxUnzipSize+1), make([]byte, 4<<10)); err != nil {
+		return false, fmt.Errorf("файл %s не читается: %v", s.cfg.Path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)) == last.sum, nil
+}
+
+// open opens the file and checks it is a regular file of a sane size.
+func (s *XLSXSource) open() (*os.File, fs.FileInfo, error) {
 	f, err := os.Open(s.cfg.Path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fileState{}, fmt.Errorf("файл %s не найден", s.cfg.Path)
+			return nil, nil, fmt.Errorf("файл %s не найден", s.cfg.Path)
 		}
-		return nil, fileState{}, fmt.Errorf("файл %s не открывается: %v", s.cfg.Path, errors.Unwrap(err))
+		return nil, nil, fmt.Errorf("файл %s не открывается: %v", s.cfg.Path, errors.Unwrap(err))
 	}
-	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, fileState{}, fmt.Errorf("файл %s: %v", s.cfg.Path, err)
+		f.Close()
+		return nil, nil, fmt.Errorf("файл %s: %v", s.cfg.Path, err)
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fileState{}, fmt.Errorf("%s — не файл", s.cfg.Path)
+		f.Close()
+		return nil, nil, fmt.Errorf("%s — не файл", s.cfg.Path)
 	}
 	if info.Size() > MaxUnzipSize {
-		return nil, fileState{}, fmt.Errorf("файл %s слишком большой (%d МиБ)", s.cfg.Path, info.Size()>>20)
+		f.Close()
+		return nil, nil, fmt.Errorf("файл %s слишком большой (%d МиБ)", s.cfg.Path, info.Size()>>20)
 	}
+	return f, info, nil
+}
+
+// readFile reads the whole file and describes it.
+func (s *XLSXSource) readFile() ([]byte, fileState, error) {
+	f, info, err := s.open()
+	if err != nil {
+		return nil, fileState{}, err
+	}
+	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxUnzipSize+1))
 	if err != nil {
 		return nil, fileState{}, fmt.Errorf("файл %s не читается: %v", s.cfg.Path, err)

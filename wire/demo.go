@@ -21,7 +21,7 @@ func DemoConfig(dir string) *config.Config {
 		Status:              config.Status{Listen: config.DefaultListen, Refresh: 10 * time.Second},
 		Log:                 config.Log{Level: "info", Format: "text"},
 		DeadlineWorkingDays: config.DefaultDeadlineWorkingDays, DeadlineWarnDays: config.DefaultDeadlineWarnDays,
-		ShutdownTimeout: 10 * time.Second,
+		ShutdownTimeout: 10 * time.Second, GCPercent: config.DefaultGCPercent,
 		Sources: []config.Source{{
 			Name: "demo", Profile: rules.DefaultProfile, Organisation: "Образец: типовая форма Перечня (п. 4.3 Порядка)",
 			XLSX:  &config.XLSX{Path: filepath.Join(dir, "perechen.xlsx"), Notes: "copy"},

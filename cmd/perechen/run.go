@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -65,6 +66,7 @@ func runRun(ctx context.Context, e env, args []string) int {
 	}
 	log := newLogger(cfg.Log, e.stderr)
 	log.WithField("config", cfg.String()).Debug("effective configuration (secrets redacted)")
+	setGCPercent(cfg.GCPercent, e.getenv, log)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics, err := daemon.NewMetrics(reg)
@@ -104,6 +106,23 @@ func runRun(ctx context.Context, e env, args []string) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// setGCPercent applies gc_percent (see config.DefaultGCPercent) unless GOGC
+// is set in the environment: the runtime has read that already, and an
+// operator's explicit choice wins. It is read at start only; a reload does
+// not change it.
+func setGCPercent(percent int, getenv func(string) string, log logrus.FieldLogger) {
+	if v := getenv("GOGC"); v != "" {
+		log.WithField("GOGC", v).Info("GOGC is set in the environment; gc_percent is not applied")
+		return
+	}
+	if percent < config.MinGCPercent {
+		// A Config built in code rather than parsed (0 would mean "collect
+		// all the time").
+		percent = config.DefaultGCPercent
+	}
+	debug.SetGCPercent(percent)
 }
 
 // printResults writes one block per source and returns the worst exit code.
