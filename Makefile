@@ -42,7 +42,7 @@ bench:
 # perechen's PDF render against LibreOffice on the same 10,000-row XLSX
 # (needs libreoffice-calc and poppler-utils; not part of `make test`).
 bench-compare:
-	GO=$(GO) ./scripts/bench-compare.sh
+	GO=$(GO) BUILD_TAGS=$(BUILD_TAGS) ./scripts/bench-compare.sh
 
 # The real binary with two sources (a fake Google Sheet in its own process and
 # an XLSX workbook), interval 1s: idle RSS, CPU per unchanged cycle and the

@@ -16,7 +16,7 @@ cd "$root"
 
 now_ms() { date +%s%3N; }
 
-$GO build -trimpath -o "$work/perechen" ./cmd/perechen
+$GO build -trimpath -tags "${BUILD_TAGS:-}" -o "$work/perechen" ./cmd/perechen
 $GO build -trimpath -o "$work/genxlsx" ./scripts/genxlsx
 xlsx="$work/perechen-$ROWS.xlsx"
 "$work/genxlsx" -rows "$ROWS" -out "$xlsx"
