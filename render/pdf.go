@@ -96,16 +96,17 @@ func (p *PDF) Render(w io.Writer, reg *rules.Registry, meta Meta) (err error) {
 	return p.render(w, reg, meta, true)
 }
 
-// render is Render; take false leaves writing the pages to fpdf (tests
-// compare both ways).
-func (p *PDF) render(w io.Writer, reg *rules.Registry, meta Meta, take bool) error {
+// render is Render; fast false draws every header and leaves writing the
+// pages to fpdf (pdf_pages.go; tests compare both ways).
+func (p *PDF) render(w io.Writer, reg *rules.Registry, meta Meta, fast bool) error {
 	doc := newPDFDoc(p.base(), reg, meta)
+	doc.replayHeader = fast
 	if err := doc.build(); err != nil {
 		return err
 	}
 	doc.release()
 	sink := &pdfSink{w: w}
-	if take {
+	if fast {
 		sink.pages = doc.takePages()
 	}
 	if err := doc.f.Output(sink); err != nil {
@@ -174,6 +175,7 @@ type pdfDoc struct {
 	// flowing text of spans taller than a page (pdf_flow.go)
 	maxLines           int
 	pages              int   // the document's page count, for "Стр. N из M"
+	replayHeader       bool  // copy page 2's header to later pages (pdfHeaderCopy)
 	procStart, tpStart []int // first row of each row's process and touchpoint span
 	printed            map[[2]int]int
 }
@@ -264,13 +266,16 @@ func (d *pdfDoc) build() error {
 	d.pages = len(layout.Pages) + placeChanges(tableEnd, len(changes))[len(changes)].page
 	d.f.SetFooterFunc(d.footer)
 	y := pdfMargin
+	var header pdfHeaderCopy
 	for pi, page := range layout.Pages {
 		d.f.AddPage()
 		y = pdfMargin
 		if pi == 0 {
 			y = d.drawTitle(y)
+			y = d.drawHeader(y)
+		} else {
+			y = header.draw(d, y)
 		}
-		y = d.drawHeader(y)
 		if len(d.rows) == 0 {
 			y = d.drawEmpty(y)
 		}
