@@ -174,9 +174,10 @@ type pdfDoc struct {
 	headH     float64
 	// flowing text of spans taller than a page (pdf_flow.go)
 	maxLines           int
-	pages              int   // the document's page count, for "Стр. N из M"
-	replayHeader       bool  // copy page 2's header to later pages (pdfHeaderCopy)
-	procStart, tpStart []int // first row of each row's process and touchpoint span
+	pages              int     // the document's page count, for "Стр. N из M"
+	replayHeader       bool    // copy page 2's header to later pages (pdfHeaderCopy)
+	footLeft           *string // the footer's left part, once made
+	procStart, tpStart []int   // first row of each row's process and touchpoint span
 	printed            map[[2]int]int
 }
 
@@ -582,6 +583,22 @@ func (d *pdfDoc) footer() {
 	f.SetFont(pdfFontFamily, "", pdfFontSize-1)
 	f.SetTextColor(64, 64, 64)
 	y := pdfPageH - pdfBottom + 4
+	const leftW = 230.0
+	if d.footLeft == nil {
+		left := d.footerLeft(leftW - 2*pdfPadH)
+		d.footLeft = &left
+	}
+	f.SetXY(pdfMargin, y)
+	f.CellFormat(leftW, pdfLine, *d.footLeft, "", 0, "L", false, 0, "")
+	const pageNoW = 32.0
+	f.SetXY(pdfPageW-pdfMargin-pageNoW, y)
+	f.CellFormat(pageNoW, pdfLine, fmt.Sprintf("Стр. %d из %d", f.PageNo(), d.pages), "", 0, "R", false, 0, "")
+	f.SetTextColor(0, 0, 0)
+}
+
+// footerLeft is the footer's left part — organisation, version, source —
+// shortened with «…» to width; the same on every page, so made once.
+func (d *pdfDoc) footerLeft(width float64) string {
 	var parts []string
 	for _, p := range []string{d.meta.Organisation, officialVersion(d.meta), d.meta.Source} {
 		if p = strings.TrimSpace(p); p != "" {
@@ -589,20 +606,14 @@ func (d *pdfDoc) footer() {
 		}
 	}
 	left := strings.Join(parts, " · ")
-	const leftW = 230.0
-	if f.GetStringWidth(left) > leftW-2*pdfPadH {
-		r := []rune(left)
-		for len(r) > 0 && f.GetStringWidth(string(r)+"…") > leftW-2*pdfPadH {
-			r = r[:len(r)-1]
-		}
-		left = string(r) + "…"
+	if d.f.GetStringWidth(left) <= width {
+		return left
 	}
-	f.SetXY(pdfMargin, y)
-	f.CellFormat(leftW, pdfLine, left, "", 0, "L", false, 0, "")
-	const pageNoW = 32.0
-	f.SetXY(pdfPageW-pdfMargin-pageNoW, y)
-	f.CellFormat(pageNoW, pdfLine, fmt.Sprintf("Стр. %d из %d", f.PageNo(), d.pages), "", 0, "R", false, 0, "")
-	f.SetTextColor(0, 0, 0)
+	r := []rune(left)
+	for len(r) > 0 && d.f.GetStringWidth(string(r)+"…") > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
 }
 
 // pdfSafe makes text drawable: fpdf's font subsetter handles the Basic
