@@ -9,21 +9,29 @@ import (
 	"github.com/perechen-oiv/perechen/rules"
 )
 
-// readXLSXFast reads a workbook without excelize when nothing in it needs
-// excelize: the zip and workbook parts open, the sheet exists, its parts fit
-// in memory and hold what the scanner covers, and it has no comments
-// (notes come from excelize's comment reader). Opening with excelize
-// unpacks every part, a third of the time for a 10,000-row form. ok is
-// false to let ReadXLSX take the full way, which also words the errors.
-func readXLSXFast(data []byte, sheet string) (g rules.Grid, ok bool, err error) {
-	zr, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if zerr != nil {
-		return rules.Grid{}, false, nil
+// fastRead is what ReadXLSXBytes learns without excelize.
+type fastRead struct {
+	grid     rules.Grid // the sheet's values and merges, no notes; valid when scanned
+	scanned  bool       // the scanner read the sheet
+	comments bool       // the sheet has comments: its notes need excelize
+	err      error      // a refusal (more than MaxRows rows)
+}
+
+// readXLSXFast reads a workbook without excelize as far as it can: the zip
+// and workbook parts open, the sheet exists and the scanner covers its
+// XML. Opening with excelize unpacks every part, a third of the time for
+// a 10,000-row form, so it is opened only for what is left: a sheet with
+// comments (notes come from excelize's comment reader, the values from
+// here), or one the scanner declined (excelize then also words the errors).
+func readXLSXFast(data []byte, sheet string) fastRead {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fastRead{}
 	}
 	files := zipIndex(zr)
 	sheets, found := workbookSheets(files)
 	if !found || len(sheets) == 0 {
-		return rules.Grid{}, false, nil
+		return fastRead{}
 	}
 	var part *zip.File
 	if sheet == "" {
@@ -36,17 +44,21 @@ func readXLSXFast(data []byte, sheet string) (g rules.Grid, ok bool, err error) 
 			}
 		}
 	}
-	if part == nil || hasCommentsPart(files, part) {
-		return rules.Grid{}, false, nil
+	if part == nil {
+		return fastRead{}
 	}
 	s, scanned := scanSheetFast(&sheetZip{files: files, sheet: part})
 	switch {
 	case !scanned:
-		return rules.Grid{}, false, nil
+		return fastRead{}
 	case s.tooMany:
-		return rules.Grid{}, true, errTooManyRows(sheet)
+		return fastRead{err: errTooManyRows(sheet)}
 	}
-	return rules.Grid{Sheet: sheet, Cells: s.cells, Merges: s.merges}, true, nil
+	return fastRead{
+		grid:     rules.Grid{Sheet: sheet, Cells: s.cells, Merges: s.merges},
+		scanned:  true,
+		comments: hasCommentsPart(files, part),
+	}
 }
 
 // hasCommentsPart: the sheet's relationships name a comments part (or

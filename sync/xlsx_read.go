@@ -45,8 +45,12 @@ func ReadXLSXBytes(data []byte, sheet string) (rules.Grid, error) {
 	if len(data) < 4 || !bytes.Equal(data[:4], []byte("PK\x03\x04")) {
 		return rules.Grid{}, notXLSX(data[:min(len(data), 4)])
 	}
-	if g, ok, err := readXLSXFast(data, sheet); ok {
-		return g, err
+	fast := readXLSXFast(data, sheet)
+	switch {
+	case fast.err != nil:
+		return rules.Grid{}, fast.err
+	case fast.scanned && !fast.comments:
+		return fast.grid, nil
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    MaxUnzipSize,
@@ -56,7 +60,7 @@ func ReadXLSXBytes(data []byte, sheet string) (rules.Grid, error) {
 		return rules.Grid{}, openError(err)
 	}
 	defer f.Close()
-	return gridFromFile(f, data, sheet)
+	return gridFromFile(f, data, sheet, fast)
 }
 
 func notXLSX(head []byte) error {
@@ -84,8 +88,9 @@ func openError(err error) error {
 	}
 }
 
-// gridFromFile picks the sheet and reads its values, merges and comments.
-func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, err error) {
+// gridFromFile picks the sheet and reads its values, merges and comments;
+// values and merges the scanner has read already (fast) are taken as they are.
+func gridFromFile(f *excelize.File, data []byte, sheet string, fast fastRead) (g rules.Grid, err error) {
 	defer func() {
 		// excelize may panic on malformed parts; a broken file is input, not a bug.
 		if p := recover(); p != nil {
@@ -102,13 +107,9 @@ func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, er
 		return rules.Grid{}, fmt.Errorf("лист %q не найден; листы книги: %s", sheet, strings.Join(sheets, ", "))
 	}
 	g = rules.Grid{Sheet: sheet}
-	z := openSheetZip(data, sheet) // nil: excelize reads everything
-	if s, ok := scanSheetFast(z); ok {
-		if s.tooMany {
-			return rules.Grid{}, errTooManyRows(sheet)
-		}
-		g.Cells, g.Merges = s.cells, s.merges
-	} else if err := readValuesAndMerges(f, z, sheet, &g); err != nil {
+	if fast.scanned {
+		g.Cells, g.Merges = fast.grid.Cells, fast.grid.Merges
+	} else if err := readValuesAndMerges(f, openSheetZip(data, sheet), sheet, &g); err != nil {
 		return rules.Grid{}, err
 	}
 	if err = readComments(f, sheet, &g); err != nil {
@@ -117,8 +118,8 @@ func gridFromFile(f *excelize.File, data []byte, sheet string) (g rules.Grid, er
 	return g, nil
 }
 
-// readValuesAndMerges is the way for parts too large to hold in memory or
-// with XML the scanner leaves alone: streamed with encoding/xml, or excelize.
+// readValuesAndMerges is the way for sheets with XML the scanner leaves
+// alone: streamed with encoding/xml, or excelize. z nil: excelize reads all.
 func readValuesAndMerges(f *excelize.File, z *sheetZip, sheet string, g *rules.Grid) (err error) {
 	if z != nil && tooManyRows(z.sheet, MaxRows) {
 		return errTooManyRows(sheet)
