@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -154,7 +155,10 @@ func (d *decoder) duration(dst *time.Duration) field {
 	}
 }
 
-func (d *decoder) integer(dst *int, min int) field {
+func (d *decoder) integer(dst *int, min int) field { return d.intRange(dst, min, math.MaxInt) }
+
+// intRange is integer with an upper bound too.
+func (d *decoder) intRange(dst *int, min, max int) field {
 	return func(n *yaml.Node, path string) {
 		v, ok := d.scalar(n, path)
 		if !ok {
@@ -167,6 +171,10 @@ func (d *decoder) integer(dst *int, min int) field {
 		}
 		if i < min {
 			d.errf(n, path, "must be at least %d, got %d", min, i)
+			return
+		}
+		if i > max {
+			d.errf(n, path, "must be at most %d, got %d", max, i)
 			return
 		}
 		*dst = i
@@ -246,7 +254,7 @@ func (d *decoder) config(n *yaml.Node, c *Config) {
 		"deadline_warn_days":      d.integer(&c.DeadlineWarnDays, 0),
 		"shutdown_timeout":        d.duration(&c.ShutdownTimeout),
 		"sheets_quota_per_minute": d.integer(&c.SheetsQuotaPerMinute, 1),
-		"gc_percent":              d.integer(&c.GCPercent, MinGCPercent),
+		"gc_percent":              d.intRange(&c.GCPercent, MinGCPercent, MaxGCPercent),
 		"sources":                 func(n *yaml.Node, p string) { srcNode = n; d.sources(n, p, &c.Sources) },
 	})
 	if c.Interval == 0 {
@@ -271,8 +279,6 @@ func (d *decoder) config(n *yaml.Node, c *Config) {
 	}
 	if c.GCPercent == 0 {
 		c.GCPercent = DefaultGCPercent
-	} else if c.GCPercent > MaxGCPercent {
-		d.errf(seen["gc_percent"], "gc_percent", "must be at most %d, got %d", MaxGCPercent, c.GCPercent)
 	}
 	if _, set := seen["deadline_warn_days"]; !set {
 		c.DeadlineWarnDays = min(DefaultDeadlineWarnDays, c.DeadlineWorkingDays-1)
