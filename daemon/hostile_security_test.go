@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
+	"github.com/perechen-oiv/perechen/internal/logbuf"
 	"github.com/perechen-oiv/perechen/publish"
 	"github.com/perechen-oiv/perechen/render"
 	"github.com/perechen-oiv/perechen/rules"
@@ -62,8 +62,7 @@ type secureRun struct {
 	fake     *sheetsfake.Fake
 	rec      *bearerRecorder
 	d        *daemon.Daemon
-	logs     *bytes.Buffer
-	lw       *lockedWriter
+	logs     *logbuf.Buffer
 	cfg      *config.Config
 	site     string
 	state    string
@@ -78,7 +77,7 @@ func newSecureRun(t *testing.T, statusToken string) *secureRun {
 	fake.LoadGrid(g)
 	dir := t.TempDir()
 	s := &secureRun{fake: fake, rec: &bearerRecorder{base: http.DefaultTransport, tokens: map[string]bool{}},
-		logs: &bytes.Buffer{}, site: filepath.Join(dir, "site"), state: filepath.Join(dir, "state"),
+		logs: &logbuf.Buffer{}, site: filepath.Join(dir, "site"), state: filepath.Join(dir, "state"),
 		credPath: filepath.Join(dir, "credentials.json")}
 	if err := os.WriteFile(s.credPath, fake.CredentialsJSON(), 0o600); err != nil {
 		t.Fatal(err)
@@ -102,8 +101,7 @@ sources:
 	}
 	s.cfg = cfg
 	log := logrus.New()
-	s.lw = &lockedWriter{w: s.logs}
-	log.SetOutput(s.lw)
+	log.SetOutput(s.logs)
 	log.SetLevel(logrus.TraceLevel)
 	log.SetFormatter(&logrus.JSONFormatter{})
 	deps := daemon.Deps{
@@ -127,17 +125,6 @@ sources:
 	}
 	s.d = d
 	return s
-}
-
-type lockedWriter struct {
-	mu gosync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // cycle runs one cycle and returns everything it showed anyone: results
@@ -393,8 +380,4 @@ func TestStatusServerLoopbackByDefault(t *testing.T) {
 	}
 }
 
-func (s *secureRun) logText() string {
-	s.lw.mu.Lock()
-	defer s.lw.mu.Unlock()
-	return s.logs.String()
-}
+func (s *secureRun) logText() string { return s.logs.String() }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	gosync "sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
+	"github.com/perechen-oiv/perechen/internal/logbuf"
 	"github.com/perechen-oiv/perechen/publish/davfake"
 	"github.com/perechen-oiv/perechen/rules"
 	"github.com/perechen-oiv/perechen/sync/sheetsfake"
@@ -44,13 +44,13 @@ type world struct {
 	site     string // dir target
 	stateDir string
 	cfgPath  string
-	logs     *syncBuffer
+	logs     *logbuf.Buffer
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	dir := t.TempDir()
-	w := &world{t: t, dir: dir, site: filepath.Join(dir, "site"), stateDir: filepath.Join(dir, "state"), logs: &syncBuffer{}}
+	w := &world{t: t, dir: dir, site: filepath.Join(dir, "site"), stateDir: filepath.Join(dir, "state"), logs: &logbuf.Buffer{}}
 	w.sheets = sheetsfake.New(t)
 	w.sheets.LoadGrid(rules.SampleGrid())
 	w.dav = davfake.New(t, davfake.Options{Username: davUser, Password: davPass, TLS: true})
@@ -221,22 +221,4 @@ func names(m map[string][]byte) string {
 		out = append(out, k)
 	}
 	return strings.Join(out, ", ")
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  gosync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

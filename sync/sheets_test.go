@@ -1,48 +1,29 @@
 package sync
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	gosync "sync"
 	"testing"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/perechen-oiv/perechen/internal/logbuf"
 	"github.com/perechen-oiv/perechen/rules"
 	"github.com/perechen-oiv/perechen/sync/sheetsfake"
 )
 
 const sheetTitle = "Перечень"
 
-// syncBuffer is a log sink safe to read while the source logs.
-type syncBuffer struct {
-	mu  gosync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type sheetsHarness struct {
 	t    testing.TB
 	fake *sheetsfake.Fake
 	src  *SheetsSource
-	logs *syncBuffer
+	logs *logbuf.Buffer
 	errs []error
 }
 
@@ -51,7 +32,7 @@ func newSheetsHarness(t testing.TB, g rules.Grid, mod func(*SheetsConfig)) *shee
 	f := sheetsfake.New(t)
 	f.Rename("Лист1", g.Sheet) // the sheet becomes the first one, gid 0
 	f.LoadGrid(g)
-	h := &sheetsHarness{t: t, fake: f, logs: &syncBuffer{}}
+	h := &sheetsHarness{t: t, fake: f, logs: &logbuf.Buffer{}}
 	logger := logrus.New()
 	logger.Out = h.logs
 	logger.Level = logrus.DebugLevel
