@@ -93,9 +93,10 @@ func pdfPutPages(objs []pdfObject, parts []pdfPart, pages [][]byte) error {
 		}
 		n++
 		_, rest, found := bytes.Cut(p.body, []byte("/Contents "))
-		num, _, _ := bytes.Cut(rest, []byte(" 0 R"))
-		i, known := index[atoiOr(num, -1)]
-		if !found || !known || n >= len(pages) || parts[i].stream == nil || len(parts[i].stream) != 0 {
+		ref, _, _ := bytes.Cut(rest, []byte(" 0 R"))
+		num, err := strconv.Atoi(string(ref))
+		i, known := index[num]
+		if !found || err != nil || !known || n >= len(pages) || parts[i].stream == nil || len(parts[i].stream) != 0 {
 			return fmt.Errorf("pdf: page %d: its content stream is not where fpdf puts it", n)
 		}
 		parts[i].stream = pages[n]
@@ -104,14 +105,6 @@ func pdfPutPages(objs []pdfObject, parts []pdfPart, pages [][]byte) error {
 		return fmt.Errorf("pdf: %d pages written, %d drawn", n, len(pages)-1)
 	}
 	return nil
-}
-
-func atoiOr(b []byte, def int) int {
-	n, err := strconv.Atoi(string(b))
-	if err != nil {
-		return def
-	}
-	return n
 }
 
 // pdfSplitObject finds the stream of an "n 0 obj <</Length n>> stream …"
