@@ -75,6 +75,8 @@ func writeFolded(b *strings.Builder, w string, cyr bool) {
 			r += 'а' - 'А'
 		case r == 'Ё' || r == 'ё':
 			r = 'е'
+		case r == '«' || r == '»' || r == '“' || r == '”' || r == '„' || r == '‟':
+			r = '"' // «…» and "…" say the same
 		case r >= utf8.RuneSelf && !isCyrillicRune(r):
 			r = unicode.ToLower(r)
 		}

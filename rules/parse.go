@@ -48,7 +48,14 @@ func (ps *parser) report(r *Rule, at Ref, format string, args ...any) {
 }
 
 func (ps *parser) reportFix(r *Rule, at Ref, suggestion, format string, args ...any) {
-	ps.diags = append(ps.diags, newDiagnostic(ps.p, r, r.Severity, "", at, fmt.Sprintf(format, args...), suggestion))
+	ps.emit(r, r.Severity, at, Fix{}, suggestion, format, args...)
+}
+
+func (ps *parser) emit(r *Rule, sev Severity, at Ref, fix Fix, suggestion, format string, args ...any) {
+	if d, ok := newDiagnostic(ps.p, r, sev, "", at, fmt.Sprintf(format, args...), suggestion); ok {
+		d.Fix = fix
+		ps.diags = append(ps.diags, d)
+	}
 }
 
 // value is the cleaned text of a cell, empty for the hidden part of a merge.
@@ -57,6 +64,15 @@ func (ps *parser) value(row, col int) string {
 		return ""
 	}
 	return Clean(ps.g.Value(row, col))
+}
+
+// raw is the text of a cell as the sheet has it, empty for the hidden part
+// of a merge.
+func (ps *parser) raw(row, col int) string {
+	if ps.covered.has(row, col) {
+		return ""
+	}
+	return ps.g.Value(row, col)
 }
 
 func (ps *parser) run() {
@@ -160,7 +176,7 @@ func (ps *parser) checkCells(r int) {
 func (ps *parser) checkCaptions(h int) {
 	for i, c := range ps.cols {
 		got, want := ps.value(h, c), ps.p.Columns[i].Caption
-		if Normalize(got) == Normalize(want) {
+		if ps.p.Columns[i].accepts(got) {
 			continue
 		}
 		at := ps.ref(h, c)
@@ -177,6 +193,20 @@ func (ps *parser) checkCaptions(h int) {
 		ps.reportFix(FormHeader, at, fmt.Sprintf("Исправьте на «%s».", want),
 			"Заголовок графы %d «%s» отличается от формы Порядка.", i+1, got)
 	}
+}
+
+// accepts: the caption is the form's own or one the profile accepts.
+func (c Column) accepts(caption string) bool {
+	n := Normalize(caption)
+	if n == Normalize(c.Caption) {
+		return true
+	}
+	for _, a := range c.Accept {
+		if n == Normalize(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // coveredCells marks the cells hidden under a merge (all but its
@@ -229,25 +259,39 @@ func (s cellSet) has(r, c int) bool {
 	return ok && s.bits[i/64]&(1<<(i%64)) != 0
 }
 
-// IsProcessNumber accepts "1", "1." and "1)" (up to five digits).
-func IsProcessNumber(s string) bool {
+// IsProcessNumber accepts "1", "1." and "1)" (up to five digits), and a
+// whole number as a sheet displays a number cell: "1,00", "1.0" (the
+// Sheets API and spreadsheets in the ru_RU locale show formatted values).
+func IsProcessNumber(s string) bool { return ProcessNumberValue(s) > 0 }
+
+// ProcessNumberValue is the number of a process-number cell, 0 when the
+// text is not one.
+func ProcessNumberValue(s string) int {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "."), ")")
-	if s == "" || len(s) > 5 {
-		return false
+	if i := strings.IndexAny(s, ",."); i > 0 && strings.Trim(s[i+1:], "0") == "" && len(s)-i <= 3 {
+		s = s[:i] // "1,00", "1.0": a whole number with a display format
 	}
+	if s == "" || len(s) > 5 {
+		return 0
+	}
+	n := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return false
+			return 0
 		}
+		n = n*10 + int(s[i]-'0')
 	}
-	return true
+	return n
 }
 
-// rowCells is one data row read through the column map.
+// rowCells is one data row read through the column map: cleaned values,
+// and the raw text of the graphs that may hold several items, whose line
+// breaks the splitter needs.
 type rowCells struct {
 	row                        int
 	num, proc, tp, needs, kind string
+	rawTp, rawNeeds, rawKind   string
 }
 
 func (rc rowCells) empty() bool {
@@ -259,6 +303,7 @@ func (ps *parser) readRow(r int) {
 		num: ps.value(r, ps.cols[colNumber]), proc: ps.value(r, ps.cols[colProcess]),
 		tp: ps.value(r, ps.cols[colTouchpoint]), needs: ps.value(r, ps.cols[colNeeds]),
 		kind: ps.value(r, ps.cols[colKind])}
+	rc.rawTp, rc.rawNeeds, rc.rawKind = ps.raw(r, ps.cols[colTouchpoint]), ps.raw(r, ps.cols[colNeeds]), ps.raw(r, ps.cols[colKind])
 	outside := ps.outsideCells(r)
 	if rc.empty() {
 		if len(outside) == 0 {
@@ -321,6 +366,8 @@ func (ps *parser) flushBlank() {
 func (ps *parser) startProcess(rc rowCells) bool {
 	rest := rc.tp != "" || rc.needs != "" || rc.kind != ""
 	switch {
+	case ps.repeatsProcess(rc):
+		return rest // the flat layout: № and name written again on every row
 	case rc.num != "" && IsProcessNumber(rc.num):
 		ps.newProcess(rc)
 	case rc.num != "" && rc.proc == "" && !rest:
@@ -343,6 +390,19 @@ func (ps *parser) startProcess(rc rowCells) bool {
 		ps.newProcess(rc) // data before any process: required-cell rules report it
 	}
 	return true
+}
+
+// repeatsProcess: the row repeats the current process's number (and its
+// name, or leaves the name empty). Many people fill every row of a process
+// that way instead of merging the cells; it continues the process.
+func (ps *parser) repeatsProcess(rc rowCells) bool {
+	if ps.proc == nil || rc.num == "" || !IsProcessNumber(rc.num) || !IsProcessNumber(ps.proc.Number) {
+		return false
+	}
+	if ProcessNumberValue(rc.num) != ProcessNumberValue(ps.proc.Number) {
+		return false
+	}
+	return rc.proc == "" || Normalize(rc.proc) == Normalize(ps.proc.Name)
 }
 
 func (ps *parser) newProcess(rc rowCells) {

@@ -8,7 +8,7 @@ import "fmt"
 func (ps *parser) readTouchpoints(rc rowCells) {
 	r := rc.row
 	ps.extend(r)
-	needs := ps.splitNeeds(rc.needs)
+	needs := ps.splitNeeds(rc.rawNeeds)
 	if rc.tp == "" {
 		if ps.tp == nil && (rc.needs != "" || rc.kind != "") {
 			ps.newTouchpoint(r, "", rc.kind) // touchpoint-required reports the empty cell
@@ -21,8 +21,14 @@ func (ps *parser) readTouchpoints(rc rowCells) {
 		}
 		return
 	}
-	names := splitCell(rc.tp, ps.idx.touchpoints.phrases, nil)
-	kinds := splitCell(rc.kind, ps.idx.kindPhrases, nil)
+	if ps.tp != nil && ps.tp.Name != "" && Normalize(rc.tp) == Normalize(ps.tp.Name) {
+		// the flat layout: the touchpoint written again on each of its rows
+		ps.continueKind(r, rc.kind)
+		ps.addNeeds(r, needs)
+		return
+	}
+	names := splitCell(rc.rawTp, ps.idx.touchpoints.phrases, nil)
+	kinds := splitCell(rc.rawKind, ps.idx.kindPhrases, nil)
 	if len(names) <= 1 {
 		ps.newTouchpoint(r, rc.tp, rc.kind)
 		ps.addNeeds(r, needs)
@@ -79,7 +85,7 @@ func (ps *parser) continueKind(r int, kind string) {
 }
 
 func (ps *parser) splitNeeds(text string) []string {
-	if text == "" {
+	if Clean(text) == "" {
 		return nil
 	}
 	if parts, ok := ps.splits[text]; ok {

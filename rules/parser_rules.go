@@ -41,8 +41,8 @@ var BlankRow = &Rule{
 
 // OneTouchpointPerRow: a cell names one touchpoint.
 var OneTouchpointPerRow = &Rule{
-	ID: "one-touchpoint-per-row", Paragraph: "2.8", Severity: Warning,
+	ID: "one-touchpoint-per-row", Paragraph: "2.1", Severity: Warning,
 	Doc: "A touchpoint cell holding several touchpoints run together (seed 000: \"Электронная почта ОИВ Телефонная связь\") " +
-		"is split by the profile's vocabulary so every touchpoint is checked; the cell is reported because each touchpoint " +
-		"is stated once with its own needs and kind (п. 2.8).",
+		"is split by the profile's vocabulary so every touchpoint is checked; the cell is reported because the form (п. 2.1, " +
+		"Приложение) gives each touchpoint its own row with its needs and kind. Several lines of one touchpoint's name are fine.",
 }

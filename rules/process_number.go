@@ -1,10 +1,6 @@
 package rules
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "fmt"
 
 // ProcessNumber: processes are numbered 1..N without gaps or repeats.
 var ProcessNumber = &Rule{
@@ -30,7 +26,7 @@ func checkProcessNumber(p *Pass) {
 			prev = want
 			continue
 		}
-		n, _ := strconv.Atoi(strings.TrimRight(Clean(pr.Number), ".)"))
+		n := ProcessNumberValue(pr.Number)
 		switch {
 		case seen[n] != "":
 			p.Report(pr.NumberAt, fmt.Sprintf("Номер %d повторяется: он уже у процесса «%s».", n, short(seen[n])), fix)

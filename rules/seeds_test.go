@@ -98,7 +98,7 @@ func TestSeed000Parse(t *testing.T) {
 	for _, d := range ds {
 		counts[d.Rule]++
 	}
-	for rule, n := range map[string]int{"one-touchpoint-per-row": 4, "offline-spelling": 3} {
+	for rule, n := range map[string]int{"one-touchpoint-per-row": 4, "offline-spelling": 0} { // «Оффлайн» is seed 000's own spelling
 		if counts[rule] != n {
 			t.Errorf("%s: %d findings, want %d", rule, counts[rule], n)
 		}
