@@ -67,6 +67,10 @@ func writeFolded(b *strings.Builder, w string, cyr bool) {
 					r = c
 				}
 			}
+		case cyr && r >= 0x370 && r <= 0x3ff:
+			if c, ok := greekLookalikes[r]; ok {
+				r = c
+			}
 		}
 		switch {
 		case r >= 'A' && r <= 'Z':

@@ -9,7 +9,8 @@ import (
 // OfflineSpelling: "Офлайн" is spelled with one "ф".
 var OfflineSpelling = &Rule{
 	ID: "offline-spelling", Paragraph: "3.1", Severity: Warning,
-	Doc:       "The word is spelled \"офлайн\" (one ф), as in the kind label \"Офлайн точка\"; \"Оффлайн\" (seed 000) is a misspelling.",
+	Doc: "The word is spelled \"офлайн\" (one ф), as seed 003 writes it (\"Офлайн точка\", п. 3.1, 4.2). Seed 000 writes " +
+		"\"Оффлайн\" itself (п. 4.2, 4.3), so its profile (oiv) turns the rule off: spellings are per Порядок.",
 	CheckCell: checkOfflineSpelling,
 }
 

@@ -311,7 +311,7 @@ func (ps *parser) readRow(r int) {
 			return
 		}
 	}
-	ps.flushBlank()
+	ps.flushBlank(rc)
 	ps.checkCells(r)
 	ps.reportOutside(r, outside)
 	if rc.empty() {
@@ -348,17 +348,38 @@ func (ps *parser) reportOutside(r int, cols []int) {
 	}
 }
 
-// flushBlank reports blank rows once a data row follows them: blank rows at
-// the end of the sheet are not inside the table.
-func (ps *parser) flushBlank() {
+// flushBlank reports blank rows once a data row (next) follows them: blank
+// rows at the end of the sheet are not inside the table. The message says
+// what the row separates: two processes, or the rows of one.
+func (ps *parser) flushBlank(next rowCells) {
+	if len(ps.blank) == 0 {
+		return
+	}
 	for _, b := range ps.blank {
 		if ps.proc == nil {
 			continue // blank rows between the header and the first process
 		}
+		if ps.opensProcess(next) {
+			what := fmt.Sprintf("«%s»", short(next.proc))
+			if next.proc == "" {
+				what = "№ " + next.num
+			}
+			ps.reportFix(BlankRow, ps.ref(b, ps.cols[colNumber]), "Удалите пустую строку.",
+				"Пустая строка между процессами «%s» и %s: в форме Перечня строки таблицы идут подряд.", short(ps.proc.Name), what)
+			continue
+		}
 		ps.reportFix(BlankRow, ps.ref(b, ps.cols[colNumber]), "Удалите пустую строку.",
-			"Пустая строка внутри таблицы: при печати и публикации она разрывает процесс «%s».", short(ps.proc.Name))
+			"Пустая строка внутри процесса «%s»: она отрывает следующие строки процесса от его названия, при печати и публикации процесс разрывается.", short(ps.proc.Name))
 	}
 	ps.blank = ps.blank[:0]
+}
+
+// opensProcess: the row starts a process other than the current one.
+func (ps *parser) opensProcess(rc rowCells) bool {
+	if ps.repeatsProcess(rc) {
+		return false
+	}
+	return rc.num != "" && IsProcessNumber(rc.num) || rc.proc != "" && (ps.proc == nil || Normalize(rc.proc) != Normalize(ps.proc.Name))
 }
 
 // startProcess decides whether the row opens a new process, continues the

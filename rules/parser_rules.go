@@ -35,8 +35,8 @@ var MisplacedText = &Rule{
 // BlankRow: no blank rows inside the table.
 var BlankRow = &Rule{
 	ID: "blank-row", Paragraph: "2.1", Severity: Warning,
-	Doc: "A blank row between two rows of the table breaks the process it falls into when the form is printed or published. " +
-		"Blank rows after the last row are ignored.",
+	Doc: "The rows of the form follow each other without gaps (п. 2.1). A blank row inside a process cuts its rows off " +
+		"its name; one between two processes is reported as such. Blank rows above the first process and after the last row are ignored.",
 }
 
 // OneTouchpointPerRow: a cell names one touchpoint.
