@@ -151,6 +151,17 @@ func (d Diagnostic) Text() string {
 	return s
 }
 
+// AtLeast keeps the findings at least as severe as s, in their order.
+func AtLeast(ds []Diagnostic, s Severity) []Diagnostic {
+	out := make([]Diagnostic, 0, len(ds))
+	for _, d := range ds {
+		if d.Severity <= s {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // Summary counts diagnostics by severity.
 type Summary struct {
 	Errors   int `json:"errors"`

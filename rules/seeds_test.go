@@ -142,3 +142,16 @@ func needTexts(t Touchpoint) []string {
 	}
 	return out
 }
+
+// TestSampleWithSlips: three warnings at their cells, no errors.
+func TestSampleWithSlips(t *testing.T) {
+	_, ds := Lint(SampleGridWithSlips(), mustProfile(t, "oiv"))
+	var warned []string
+	for _, d := range AtLeast(ds, Warning) {
+		warned = append(warned, d.Ref.A1()+" "+d.Rule+" "+d.Severity.String())
+	}
+	want := []string{"C17 touchpoint-vocabulary warning", "C18 touchpoint-vocabulary warning", "D18 need-vocabulary warning"}
+	if strings.Join(warned, "|") != strings.Join(want, "|") {
+		t.Errorf("findings %q, want %q", warned, want)
+	}
+}

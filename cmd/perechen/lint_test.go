@@ -50,7 +50,7 @@ func runCLI(t *testing.T, stdin []byte, args ...string) (code int, stdout, stder
 }
 
 func TestLintExitCodes(t *testing.T) {
-	sample := writeGridXLSX(t, rules.SampleGrid())
+	sample := writeGridXLSX(t, rules.SampleGridWithSlips())
 	seed := writeGridXLSX(t, rules.Seed003Grid())
 	for _, c := range []struct {
 		name string
@@ -59,8 +59,11 @@ func TestLintExitCodes(t *testing.T) {
 		out  string
 	}{
 		{"sample has warnings only", []string{"lint", sample}, exitOK, "ошибок — 0"},
-		{"warnings fail on request", []string{"lint", "--fail-on", "warning", sample}, exitFindings, "[no-offline-alternative] п. 2.9.3"},
-		{"seed 003 has errors", []string{"lint", "--profile", "mimp-mo", seed}, exitFindings, "Перечень!B4: ошибка [header-client] п. 1.3.2"},
+		{"warnings fail on request", []string{"lint", "--fail-on", "warning", sample}, exitFindings, "[touchpoint-vocabulary] п. 4.2.2"},
+		{"notices do not fail on warning", []string{"lint", "--fail-on", "warning", "--sample"}, exitOK, "[no-offline-alternative] п. 2.9.4"},
+		{"notices fail on request", []string{"lint", "--fail-on", "notice", "--sample"}, exitFindings, "замечаний — 12"},
+		{"seed 003 has errors", []string{"lint", "--profile", "mimp-mo", seed}, exitFindings, "Перечень!A35: ошибка [misplaced-text] п. 2.1"},
+		{"seed 003's header is a warning under its own Порядок", []string{"lint", "--profile", "mimp-mo", seed}, exitFindings, "Перечень!B4: предупреждение [header-client] п. 1.3.2"},
 		{"embedded sample", []string{"lint", "--sample"}, exitOK, "образец: ошибок — 0"},
 		{"missing file", []string{"lint", filepath.Join(t.TempDir(), "nope.xlsx")}, exitUsage, ""},
 		{"unknown profile", []string{"lint", "--profile", "nope", sample}, exitUsage, ""},
@@ -118,7 +121,7 @@ func TestLintJSONFromStdin(t *testing.T) {
 		t.Errorf("report: %+v", rep.Summary)
 	}
 	d := rep.Diagnostics[0]
-	if d.Cell != "B4" || d.Row != 4 || d.Column != 2 || d.Rule != "header-client" || d.Severity != "error" || d.Sheet != "Перечень" {
+	if d.Cell != "B4" || d.Row != 4 || d.Column != 2 || d.Rule != "header-client" || d.Severity != "warning" || d.Sheet != "Перечень" {
 		t.Errorf("first diagnostic: %+v", d)
 	}
 }
