@@ -102,9 +102,9 @@ type Source struct {
 	// NoteLevel is the least severe finding written as a cell note:
 	// "warning" (default: errors and warnings), "error" or "notice".
 	// Notices are always on the status page and in `perechen lint`.
-	NoteLevel string `yaml:"note_level"`
-	Formats      []string      `yaml:"formats"`
-	BlockOn      string        `yaml:"block_on"` // "error" (default) or "warning"
+	NoteLevel string   `yaml:"note_level"`
+	Formats   []string `yaml:"formats"`
+	BlockOn   string   `yaml:"block_on"` // "error" (default) or "warning"
 	// Interval overrides the global interval for this source (0 = global).
 	Interval time.Duration `yaml:"interval,omitempty"`
 	Publish  []Publish     `yaml:"publish"`
