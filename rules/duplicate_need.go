@@ -18,9 +18,12 @@ func checkDuplicateNeed(p *Pass) {
 			for _, n := range t.Needs {
 				key := needKey(p, n.Text)
 				if f, dup := first[key]; dup {
-					p.ReportFix(p.rule.Severity, "", n.At,
-						fmt.Sprintf("Потребность «%s» уже указана для точки «%s» (строка %d).", short(n.Text), short(t.Name), f.At.Row+1),
-						"Удалите повтор.", Fix{Old: n.Text, New: ""})
+					msg := fmt.Sprintf("Потребность «%s» уже указана для точки «%s» (строка %d).", short(n.Text), short(t.Name), f.At.Row+1)
+					if sharesCell(t, n) { // other needs stay in the cell
+						p.ReportFix(p.rule.Severity, "", n.At, msg, "Удалите повтор.", Fix{Old: n.Text, New: ""})
+					} else {
+						p.Report(n.At, msg, "Удалите повтор вместе с его строкой.")
+					}
 					continue
 				}
 				first[key] = n
@@ -41,4 +44,15 @@ func needKey(p *Pass, text string) string {
 		return vocabKey(m.Wording)
 	}
 	return m.Item.Text
+}
+
+// sharesCell: another need of the touchpoint stands in n's cell.
+func sharesCell(t Touchpoint, n Need) bool {
+	count := 0
+	for _, m := range t.Needs {
+		if m.At == n.At {
+			count++
+		}
+	}
+	return count > 1
 }

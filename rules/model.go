@@ -22,6 +22,9 @@ type Process struct {
 	NameAt      Ref          `json:"name_at"`
 	At          Span         `json:"at"`
 	Touchpoints []Touchpoint `json:"touchpoints"`
+	// Repeated counts the rows that wrote the number again (the flat
+	// layout): renumbering the process means every one of them.
+	Repeated int `json:"-"`
 }
 
 // Touchpoint is column 3 (точка взаимодействия) with its kind from column 5.

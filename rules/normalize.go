@@ -178,9 +178,12 @@ func isClean(s string) bool {
 	return !prevSpace || s == ""
 }
 
-// levenshtein is the edit distance between two strings, in runes.
+// levenshtein is the edit distance between two strings, in runes, with a
+// swap of two neighbouring letters («свзяи» for «связи») counting as one
+// edit (the optimal string alignment distance).
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -194,8 +197,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

@@ -20,6 +20,10 @@ func checkOfflineSpelling(p *Pass, at Ref, raw string) {
 	if !strings.Contains(raw, "ффлайн") || !offlineRe.MatchString(raw) {
 		return
 	}
-	fixed := offlineRe.ReplaceAllString(Clean(raw), "${1}флайн")
-	p.Report(at, "«Оффлайн» пишется с одной «ф».", fmt.Sprintf("Исправьте на «%s».", short(fixed)))
+	fixed := offlineRe.ReplaceAllString(raw, "${1}флайн")
+	suggestion := fmt.Sprintf("Исправьте на «%s».", short(Clean(fixed)))
+	if strings.ContainsAny(strings.TrimSpace(raw), "\n") || short(Clean(fixed)) != Clean(fixed) {
+		suggestion = "Исправьте «Оффлайн» на «Офлайн»."
+	}
+	p.ReportFix(p.rule.Severity, "", at, "«Оффлайн» пишется с одной «ф».", suggestion, Fix{New: fixed})
 }

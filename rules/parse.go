@@ -181,16 +181,16 @@ func (ps *parser) checkCaptions(h int) {
 		}
 		at := ps.ref(h, c)
 		if i == colProcess && ps.p.ClientWord != "" && !strings.Contains(Normalize(got), Normalize(ps.p.ClientWord)) {
-			ps.reportFix(HeaderClient, at, fmt.Sprintf("Исправьте заголовок на «%s».", want),
+			ps.emit(HeaderClient, HeaderClient.Severity, at, Fix{New: want}, fmt.Sprintf("Исправьте заголовок на «%s».", want),
 				"В заголовке графы 2 «%s» нет слова «%s»: Перечень ведётся по точкам взаимодействия с внутренним клиентом — государственными служащими и работниками органа.",
 				got, ps.p.ClientWord)
 			continue
 		}
 		if got == "" {
-			ps.reportFix(FormHeader, at, fmt.Sprintf("Впишите «%s».", want), "Нет заголовка графы %d.", i+1)
+			ps.emit(FormHeader, FormHeader.Severity, at, Fix{New: want}, fmt.Sprintf("Впишите «%s».", want), "Нет заголовка графы %d.", i+1)
 			continue
 		}
-		ps.reportFix(FormHeader, at, fmt.Sprintf("Исправьте на «%s».", want),
+		ps.emit(FormHeader, FormHeader.Severity, at, Fix{New: want}, fmt.Sprintf("Исправьте на «%s».", want),
 			"Заголовок графы %d «%s» отличается от формы Порядка.", i+1, got)
 	}
 }
@@ -388,22 +388,23 @@ func (ps *parser) startProcess(rc rowCells) bool {
 	rest := rc.tp != "" || rc.needs != "" || rc.kind != ""
 	switch {
 	case ps.repeatsProcess(rc):
+		ps.proc.Repeated++
 		return rest // the flat layout: № and name written again on every row
 	case rc.num != "" && IsProcessNumber(rc.num):
 		ps.newProcess(rc)
 	case rc.num != "" && rc.proc == "" && !rest:
-		ps.misplaced(rc.row, colNumber, rc.num)
+		ps.misplaced(rc.row, colNumber, rc.num, true)
 		return false
 	case rc.num != "" && rc.proc != "":
 		ps.newProcess(rc) // a bad number: process-number reports it
 	case rc.num != "":
-		ps.misplaced(rc.row, colNumber, rc.num)
+		ps.misplaced(rc.row, colNumber, rc.num, false)
 		if ps.proc == nil { // data before any process: required-cell rules report it
 			rc.num = ""
 			ps.newProcess(rc)
 		}
 	case rc.proc != "" && !rest:
-		ps.misplaced(rc.row, colProcess, rc.proc)
+		ps.misplaced(rc.row, colProcess, rc.proc, true)
 		return false
 	case rc.proc != "" && (ps.proc == nil || Normalize(rc.proc) != Normalize(ps.proc.Name)):
 		ps.newProcess(rc) // a process without a number
@@ -439,12 +440,18 @@ func (ps *parser) newProcess(rc rowCells) {
 
 // misplaced reports text standing in the № or process graph of a row that
 // is otherwise a continuation, and says where it probably belongs.
-func (ps *parser) misplaced(r, graph int, v string) {
+// alone: nothing else stands in the row, so removing the text leaves a
+// blank row to delete.
+func (ps *parser) misplaced(r, graph int, v string, alone bool) {
 	at := ps.ref(r, ps.cols[graph])
 	where := "графу, к которой он относится"
 	switch {
 	case ps.proc != nil && Normalize(v) == Normalize(ps.proc.Name):
-		ps.reportFix(MisplacedText, at, "Удалите повтор.",
+		fix, advice := Fix{Old: ps.g.Value(r, ps.cols[graph]), New: ""}, "Удалите повтор."
+		if alone {
+			fix, advice = Fix{}, "Удалите эту строку: в ней только повтор названия."
+		}
+		ps.emit(MisplacedText, MisplacedText.Severity, at, fix, advice,
 			"Название процесса «%s» повторено в строке продолжения.", short(v))
 		return
 	case ps.idx.needs.lookup(v).Item != nil || ps.idx.starts[tokenKey(firstWord(v))]:
