@@ -117,6 +117,14 @@ func hasAny(w string, list []string) bool {
 	return false
 }
 
+// isShortBodyName: the compound short names of ministries and regional
+// bodies («Минцифры», «Минэкономразвития», «Мособлимущество»).
+func isShortBodyName(w string) bool {
+	n := utf8.RuneCountInString(w)
+	return n >= 6 && (strings.HasPrefix(w, "мин") && !strings.HasPrefix(w, "минут") && !strings.HasPrefix(w, "минимал") ||
+		strings.HasPrefix(w, "мособл") || strings.HasPrefix(w, "мосгор") || strings.HasPrefix(w, "облгос"))
+}
+
 func isBodyWord(w string) bool {
 	for _, s := range bodyStems {
 		if strings.HasPrefix(w, s) {
@@ -141,6 +149,8 @@ func (m *orgMatcher) mention(t []string) bool {
 	case m.acronyms[first], hasAny(first, institutionAbbreviations), hasAny(first, genericStandIns):
 		return true // an acronym may carry the region or a quoted name after it
 	case isBodyWord(first), len(t) > 1 && isBodyWord(t[1]): // «Главного управления …»
+		return true
+	case isShortBodyName(first): // «Минцифры», «Минэкономразвития», «Мособлимущества»
 		return true
 	}
 	for _, n := range m.names {

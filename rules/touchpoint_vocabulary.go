@@ -31,6 +31,12 @@ func checkTouchpointVocabulary(p *Pass) {
 				msg = fmt.Sprintf("«%s» отличается от наименования точки п. %s «%s» одной-двумя буквами.", short(t.Name), m.Item.Paragraph, m.Item.Text)
 			case matchNear:
 				msg = fmt.Sprintf("«%s» нет в перечне %s (п. %s).", short(t.Name), kindTitle(p.Profile, m.Item.Kind), kindParagraph(p.Profile, m.Item.Kind))
+			case matchSlotUnknown:
+				p.ReportFix(Warning, m.Item.Paragraph, t.NameAt,
+					fmt.Sprintf("«%s» похоже на точку п. %s «%s», но наименование организации в нём не распознано.", short(t.Name), m.Item.Paragraph, m.Item.Text),
+					fmt.Sprintf("Если это ваша организация, укажите её наименование в настройках (organisation источника или perechen lint --organisation); иначе исправьте на «%s».", m.Item.Text),
+					Fix{Old: t.Name, New: m.Item.Text})
+				continue
 			default:
 				p.Report(t.NameAt,
 					fmt.Sprintf("Точки «%s» нет в перечне видов точек взаимодействия (п. %s — цифровые, п. %s — офлайн).",

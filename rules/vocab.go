@@ -16,6 +16,7 @@ const (
 	matchSynonym             // understood, but the canonical wording is preferred
 	matchTypo                // a letter or two away from a wording of the vocabulary
 	matchNear                // not a wording, but nearest to one (words missing or changed)
+	matchSlotUnknown         // a wording with the organisation slot, filled by a name not known as the organisation's
 )
 
 // vocabMatch is the result of looking a text up in a vocabulary.
@@ -172,17 +173,28 @@ func (v *vocab) resolve(text string, org *orgMatcher, near bool) vocabMatch {
 		return m
 	}
 	ts := strings.Fields(key)
+	var slotted *slotPattern
 	if org != nil {
-		for _, sp := range v.slots {
+		for i, sp := range v.slots {
 			n := len(ts) - len(sp.prefix) - len(sp.suffix)
-			if n > 0 && equalTokens(ts[:len(sp.prefix)], sp.prefix) && equalTokens(ts[len(ts)-len(sp.suffix):], sp.suffix) &&
-				org.mention(ts[len(sp.prefix):len(ts)-len(sp.suffix)]) {
+			if n <= 0 || !equalTokens(ts[:len(sp.prefix)], sp.prefix) || !equalTokens(ts[len(ts)-len(sp.suffix):], sp.suffix) {
+				continue
+			}
+			if org.mention(ts[len(sp.prefix) : len(ts)-len(sp.suffix)]) {
 				return sp.match
+			}
+			if slotted == nil && len(sp.prefix) > 0 {
+				slotted = &v.slots[i]
 			}
 		}
 	}
 	if m, ok := v.typo(ts); ok {
 		return m
+	}
+	if slotted != nil && near {
+		// «Электронная почта Мосавтодора»: the Порядок's touchpoint with a
+		// name perechen cannot tell is the organisation's.
+		return vocabMatch{Item: slotted.match.Item, How: matchSlotUnknown, Wording: slotted.match.Item.Text}
 	}
 	if near {
 		if item, w, ok := v.closest(key); ok {

@@ -139,3 +139,81 @@ func TestRulesCommand(t *testing.T) {
 		t.Errorf("unknown command exit %d", code)
 	}
 }
+
+// A workbook whose first sheet is last year's Перечень: lint reads the
+// current one and says which; --sheet still wins.
+func TestLintPicksTheSheetWithTheForm(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	old := rules.SampleGridWithSlips()
+	write := func(sheet string, g rules.Grid) {
+		for r, row := range g.Cells {
+			for c, cell := range row {
+				if cell.Value != "" {
+					name, _ := excelize.CoordinatesToCellName(c+1, r+1)
+					if err := f.SetCellStr(sheet, name, cell.Value); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+	if err := f.SetSheetName("Sheet1", "Инструкция"); err != nil {
+		t.Fatal(err)
+	}
+	f.SetCellStr("Инструкция", "A1", "Заполняйте лист «Перечень 2026» по форме Порядка.")
+	for _, s := range []string{"Перечень 2025", "Перечень 2026"} {
+		if _, err := f.NewSheet(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("Перечень 2025", old)
+	write("Перечень 2026", rules.SampleGrid())
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, nil, "lint", "--fail-on", "warning", path)
+	if code != exitOK || !strings.Contains(errOut, "лист «Перечень 2026»") || !strings.Contains(errOut, "«Перечень 2025»") ||
+		!strings.Contains(out, "(лист «Перечень 2026»): ошибок — 0, предупреждений — 0") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, nil, "lint", "--fail-on", "warning", "--sheet", "Перечень 2025", path)
+	if code != exitFindings || !strings.Contains(out, "Перечень 2025!C17") {
+		t.Errorf("--sheet: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "lint", "--format", "json", path)
+	if code != exitOK || !strings.Contains(out, `"sheet": "Перечень 2026"`) || !strings.Contains(out, `"sheet_reason": "лист`) {
+		t.Errorf("json: exit %d\n%s", code, out)
+	}
+}
+
+// --organisation: the organisation's own name in a touchpoint is the
+// Порядок's «ОИВ»; plain lint accepts the generic «Министерства» too.
+func TestLintOrganisation(t *testing.T) {
+	g := rules.SampleGrid()
+	for r, row := range g.Cells {
+		for c := range row {
+			if row[c].Value == "Электронная почта ОИВ" {
+				g.Cells[r][c].Value = "Электронная почта Мосавтодора"
+			}
+		}
+	}
+	path := writeGridXLSX(t, g)
+	if code, out, _ := runCLI(t, nil, "lint", "--fail-on", "warning", path); code != exitFindings || !strings.Contains(out, "предупреждение [touchpoint-vocabulary] п. 4.1.9") || strings.Contains(out, "ошибка") {
+		t.Errorf("without the name: exit %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, nil, "lint", "--fail-on", "warning", "--organisation", "Мосавтодор", path); code != exitOK {
+		t.Errorf("with --organisation: exit %d\n%s", code, out)
+	}
+	for r, row := range g.Cells {
+		for c := range row {
+			if row[c].Value == "Электронная почта Мосавтодора" {
+				g.Cells[r][c].Value = "Электронная почта Министерства"
+			}
+		}
+	}
+	if code, out, _ := runCLI(t, nil, "lint", "--fail-on", "warning", writeGridXLSX(t, g)); code != exitOK {
+		t.Errorf("«Электронная почта Министерства»: exit %d\n%s", code, out)
+	}
+}
