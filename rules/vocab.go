@@ -10,13 +10,13 @@ import (
 type matchKind int
 
 const (
-	matchNone      matchKind = iota
-	matchCanonical           // the Порядок's own wording
-	matchAccepted            // an abbreviation or wording the profile accepts as equal
-	matchSynonym             // understood, but the canonical wording is preferred
-	matchTypo                // a letter or two away from a wording of the vocabulary
-	matchNear                // not a wording, but nearest to one (words missing or changed)
-	matchSlotUnknown         // a wording with the organisation slot, filled by a name not known as the organisation's
+	matchNone        matchKind = iota
+	matchCanonical             // the Порядок's own wording
+	matchAccepted              // an abbreviation or wording the profile accepts as equal
+	matchSynonym               // understood, but the canonical wording is preferred
+	matchTypo                  // a letter or two away from a wording of the vocabulary
+	matchNear                  // not a wording, but nearest to one (words missing or changed)
+	matchSlotUnknown           // a wording with the organisation slot, filled by a name not known as the organisation's
 )
 
 // vocabMatch is the result of looking a text up in a vocabulary.
