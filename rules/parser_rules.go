@@ -13,8 +13,9 @@ var FormHeader = &Rule{
 // HeaderClient: the process caption speaks of the internal client.
 var HeaderClient = &Rule{
 	ID: "header-client", Paragraph: "1.3.2", Severity: Error,
-	Doc: "Graph 2 of the header must speak of the internal client (\"Процесс взаимодействия с внутренним клиентом\"). " +
-		"A header that says \"внешним\" (seed 003) describes another registry.",
+	Doc: "Graph 2 of the header must speak of the internal client (\"Процесс взаимодействия с внутренним клиентом\", п. 1.3.2). " +
+		"A header that says \"внешним\" describes another registry: an error under the generic Порядок; under mimp-mo a warning " +
+		"that says so, because seed 003's own approved Приложение captions graph 2 «с внешним клиентом».",
 }
 
 // FormColumns: nothing stands outside the form's five graphs.
