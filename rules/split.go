@@ -117,7 +117,25 @@ func cellItems(text string, phrases phraseSet, starts map[string]bool) []cellIte
 		}
 	}
 	closeHead()
+	for i := range items {
+		items[i].body = trimItemEnd(items[i].body)
+	}
 	return items
+}
+
+// trimItemEnd drops what ends a line but not the item: a dash or bullet
+// typed before the line break («Получение консультации –»), a ',' or ';'.
+func trimItemEnd(s string) string {
+	for {
+		t := strings.TrimRight(s, " ,;")
+		for _, d := range []string{" -", " –", " —", " •"} {
+			t = strings.TrimSuffix(t, d)
+		}
+		if t == s || t == "" {
+			return s
+		}
+		s = t
+	}
 }
 
 // startsItem: a line in lower case that begins with a need-starting word or
