@@ -146,8 +146,10 @@ func (m *orgMatcher) mention(t []string) bool {
 	}
 	first := strings.Trim(t[0], `"`)
 	switch {
-	case m.acronyms[first], hasAny(first, institutionAbbreviations), hasAny(first, genericStandIns):
-		return true // an acronym may carry the region or a quoted name after it
+	case hasAny(first, institutionAbbreviations):
+		return true // «ГКУ МО «Центр …»»: its name follows
+	case m.acronyms[first], hasAny(first, genericStandIns):
+		return regionOnly(t[1:]) // «МИМП МО», «ОИВ Московской области», not «ОИВ Телефонная связь»
 	case isBodyWord(first), len(t) > 1 && isBodyWord(t[1]): // «Главного управления …»
 		return true
 	case isShortBodyName(first): // «Минцифры», «Минэкономразвития», «Мособлимущества»
@@ -157,6 +159,19 @@ func (m *orgMatcher) mention(t []string) bool {
 		if len(t) == len(n) && sameStem(t[0], n[0]) && equalTokens(t[1:], n[1:]) {
 			return true
 		}
+	}
+	return false
+}
+
+// regionOnly: nothing, or a region («МО», «Московской области», «РФ»).
+func regionOnly(t []string) bool {
+	switch {
+	case len(t) == 0:
+		return true
+	case len(t) == 1:
+		return hasAny(t[0], []string{"мо", "рф", "ро", "спб", "москвы", "россии"})
+	case len(t) <= 3:
+		return hasAny(t[len(t)-1], regionTails)
 	}
 	return false
 }

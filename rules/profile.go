@@ -39,6 +39,10 @@ type Profile struct {
 	Severities map[string]string `yaml:"severities" json:"severities,omitempty"`
 	// Explanations add a sentence to a rule's message under this Порядок.
 	Explanations map[string]string `yaml:"explanations" json:"explanations,omitempty"`
+	// FillSlot: choices offered to staff (setup-sheet, template) name the
+	// organisation in the slot instead of the stand-in, when its name is
+	// known and can be put in the genitive.
+	FillSlot bool `yaml:"fill_slot" json:"fill_slot,omitempty"`
 	// Examples are touchpoints a suggestion names, by kind id.
 	Examples map[string][]string `yaml:"examples" json:"examples,omitempty"`
 	// Organisation holds the organisation's own names (full or short), set

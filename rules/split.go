@@ -268,7 +268,8 @@ func splitRunOn(line string, phrases phraseSet, starts map[string]bool) []string
 		keys[i] = tokenKey(w)
 	}
 	boundary := func(i int) bool {
-		return startsUpper(words[i]) && (starts[keys[i]] || longestMatch(keys, i, phrases) > 0)
+		// a bracket opens a parenthesis of the item before («… (Портал)»)
+		return startsUpper(words[i]) && !strings.HasPrefix(words[i], "(") && (starts[keys[i]] || longestMatch(keys, i, phrases) > 0)
 	}
 	var out []string
 	start, i := 0, 0
