@@ -465,6 +465,7 @@ type sheetsTuning struct {
 	timeout time.Duration
 	retries int
 	quotas  *psync.QuotaSet
+	limiter *psync.Quota // one limiter for the source (an accelerated quota clock)
 }
 
 // realDeps wires the real constructors as cmd/perechen does.
@@ -475,7 +476,7 @@ func realDeps(w *world, tune sheetsTuning) daemon.Deps {
 			return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
 				Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: w.fake.Client(), Notes: s.Notes,
 				Timeout: tune.timeout, Retries: tune.retries, RetryBase: 5 * time.Millisecond, RetryMax: 50 * time.Millisecond,
-				Quotas: tune.quotas})
+				Quotas: tune.quotas, Limiter: tune.limiter})
 		},
 		NewTargets: func(s config.Source) ([]publish.Target, error) {
 			var out []publish.Target
