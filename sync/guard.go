@@ -56,15 +56,18 @@ func planAttempt(linted, now *rules.Grid, changes []NoteChange, lintedRows map[s
 	return p
 }
 
-// rowMoved reports whether the rows around row r (r-1…r+1) show that rows
-// were inserted, deleted or moved since the lint: one of them now holds the
-// values of another row of the linted grid. An edit of a cell leaves a row
-// that matches no other row, so it does not count; rows that were identical
-// at lint cannot be told apart, and whichever of them gets the note holds
-// the values the findings are about.
+// rowMoved reports whether row r may no longer be the row that was linted:
+// it or the row above it went blank or stopped being blank (a row inserted,
+// deleted or emptied there), or a row around it (r-1…r+1) now holds the
+// values of another row of the linted grid (rows inserted, deleted or
+// moved). An edit of a cell leaves a row that matches no other row, and a
+// row inserted below r moves nothing of r, so neither counts. Rows that
+// were identical at lint cannot be told apart, and whichever of them gets
+// the note holds the values its findings are about.
 func rowMoved(linted, now *rules.Grid, lintedRows map[string]bool, r int) bool {
 	for i := max(r-1, 0); i <= r+1; i++ {
-		if k := rowKey(now, i); k != "" && k != rowKey(linted, i) && lintedRows[k] {
+		k, was := rowKey(now, i), rowKey(linted, i)
+		if i <= r && (k == "") != (was == "") || k != "" && k != was && lintedRows[k] {
 			return true
 		}
 	}
