@@ -112,13 +112,8 @@ func NewSheetsSource(cfg SheetsConfig) (*SheetsSource, error) {
 	if cfg.RetryMax <= 0 {
 		cfg.RetryMax = 60 * time.Second
 	}
-	s := &SheetsSource{cfg: cfg, log: cfg.Logger, gids: map[string]int64{}}
-	if s.log == nil {
-		l := logrus.New()
-		l.Out = io.Discard
-		s.log = l
-	}
-	s.log = s.log.WithField("source", s.String())
+	s := &SheetsSource{cfg: cfg, gids: map[string]int64{}}
+	s.log = quietIfNil(cfg.Logger).WithField("spreadsheet", s.String())
 
 	base := http.DefaultTransport
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
