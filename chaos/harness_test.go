@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sirupsen/logrus"
 
 	"github.com/perechen-oiv/perechen/calendar"
 	"github.com/perechen-oiv/perechen/config"
@@ -471,10 +472,10 @@ type sheetsTuning struct {
 // realDeps wires the real constructors as cmd/perechen does.
 func realDeps(w *world, tune sheetsTuning) daemon.Deps {
 	return daemon.Deps{
-		NewSource: func(s config.Source) (psync.Source, error) {
+		NewSource: func(s config.Source, log logrus.FieldLogger) (psync.Source, error) {
 			gs := s.GoogleSheets
 			return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
-				Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: w.fake.Client(), Notes: s.Notes,
+				Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: w.fake.Client(), Notes: s.Notes, Logger: log,
 				Timeout: tune.timeout, Retries: tune.retries, RetryBase: 5 * time.Millisecond, RetryMax: 50 * time.Millisecond,
 				Quotas: tune.quotas, Limiter: tune.limiter})
 		},

@@ -167,7 +167,7 @@ func checkSource(ctx context.Context, deps daemon.Deps, s config.Source, dryRun 
 		return fail(err)
 	}
 	r.Profile = profile.Name
-	src, err := deps.NewSource(s)
+	src, err := deps.NewSource(s, nil)
 	if err != nil {
 		return fail(err)
 	}
