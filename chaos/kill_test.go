@@ -60,7 +60,7 @@ func TestKillRestart(t *testing.T) {
 		return cmd, &logs
 	}
 	rnd := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
-	var notesLost, valuesChanged, crashes int
+	var notesLost, charsLost, valuesChanged, crashes int
 	var at []string
 	began := time.Now()
 	for i := 1; i <= kills; i++ {
@@ -78,8 +78,8 @@ func TestKillRestart(t *testing.T) {
 			<-exited
 			at = append(at, wait.String())
 		}
-		lost, changed := w.check()
-		notesLost, valuesChanged = notesLost+lost, valuesChanged+changed
+		lost, chars, changed := w.check()
+		notesLost, charsLost, valuesChanged = notesLost+lost, charsLost+chars, valuesChanged+changed
 	}
 	// The last run: it must pick up after the kills and publish the last edit.
 	final := fmt.Sprintf("Система учёта заявок (ред. %d)", kills+1)
@@ -118,13 +118,13 @@ poll:
 		_ = cmd.Process.Kill()
 		t.Errorf("did not stop within 15 s of SIGTERM\n%s", logs)
 	}
-	lost, changed := w.check()
-	notesLost, valuesChanged = notesLost+lost, valuesChanged+changed
+	lost, chars, changed := w.check()
+	notesLost, charsLost, valuesChanged = notesLost+lost, charsLost+chars, valuesChanged+changed
 	cancel()
 	<-readerDone
-	t.Logf("KILL run %s: SIGKILLs %d (after %s), restarts %d, crashes %d, human notes lost %d, cell values changed %d, "+
+	t.Logf("KILL run %s: SIGKILLs %d (after %s), restarts %d, crashes %d, human notes lost %d (human characters lost %d), cell values changed %d, "+
 		"partial files seen %d of %d reads, last edit on the site %s after the final restart, API requests %v",
-		time.Since(began).Round(time.Second), kills, strings.Join(at, ", "), kills, crashes, notesLost, valuesChanged,
+		time.Since(began).Round(time.Second), kills, strings.Join(at, ", "), kills, crashes, notesLost, charsLost, valuesChanged,
 		reader.partial.Load(), reader.reads.Load(), recovered.Round(time.Millisecond), w.fake.Counts())
 	if n := reader.partial.Load(); n > 0 {
 		t.Errorf("reader saw %d partial files: %v", n, reader.bad)

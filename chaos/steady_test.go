@@ -73,7 +73,7 @@ func TestSteadyEditing(t *testing.T) {
 	for end := time.Now().Add(dur); time.Now().Before(end); {
 		res := rg.d.RunOnce(context.Background())[0]
 		st.cycles++
-		if lost, changed := w.check(); lost+changed > 0 {
+		if lost, _, changed := w.check(); lost+changed > 0 {
 			t.Errorf("cycle %d: %d human notes lost, %d values changed", st.cycles, lost, changed)
 		}
 		for _, e := range res.Errors {
@@ -98,5 +98,11 @@ func TestSteadyEditing(t *testing.T) {
 		dur, period, window, st.edits, st.cycles, st.changed, st.allWritten, 100*st.share(), st.written, st.planned, st.noteErrors)
 	if st.changed < 3 {
 		t.Fatalf("only %d changed cycles: the run measured nothing", st.changed)
+	}
+	// The figure for the docs comes from `make chaos` (STEADY_SCALE=1); here
+	// a loose bound that a loaded machine keeps and a guard that cancels
+	// writes for edits elsewhere (the old 0–7 %) does not.
+	if st.share() < 0.5 || st.noteErrors > 0 {
+		t.Errorf("notes written in %.0f%% of changed cycles, %d notes errors", 100*st.share(), st.noteErrors)
 	}
 }
