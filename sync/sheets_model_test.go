@@ -343,7 +343,8 @@ func TestSheetsReplyDuringBackoffKept(t *testing.T) {
 	if n := h.fake.Note(sheetTitle, 21, 2); n != human+"\n\n"+reply {
 		t.Fatalf("C22 after the retried write: %q", n)
 	}
-	if !strings.Contains(h.logs.String(), "sheets call failed, retrying") || !strings.Contains(h.logs.String(), "attempt=1") {
+	if logs := h.logs.String(); !strings.Contains(logs, "sheets call failed, retrying") || !strings.Contains(logs, "attempt=1") ||
+		!strings.Contains(logs, `msg="notes written"`) || strings.Contains(logs, "level=error") {
 		t.Fatalf("the retry is not logged:\n%s", h.logs)
 	}
 }
