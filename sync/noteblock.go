@@ -47,7 +47,7 @@ const MaxBlockRunes = 30_000
 
 var (
 	blockHeaderRe = regexp.MustCompile(`^perechen: \d+ замечани(?:е|я|й) \(проверено \d\d\.\d\d\.\d{4} \d\d:\d\d\)$`)
-	// blockBulletRe is a line of a block; its id must be a rule's (ownID).
+	// blockBulletRe is a line of a block; its id must be a rule's (ruleIDs).
 	blockBulletRe = regexp.MustCompile(`^• .* \[([a-z0-9][a-z0-9.-]*)\]$`)
 	// exactBulletRe is a bullet as bulletLine writes it: the only shape
 	// taken for perechen's without a header above it.
