@@ -133,10 +133,15 @@ func sameNote(a, b string) bool { return a == b || lfLines(a) == lfLines(b) }
 func lfLines(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
 // joinAround glues two pieces of human text (or text and a block) with a
-// blank line.
+// blank line. After a text ending in a lone "\r" the blank line is written
+// "\r\n\r\n", so that "\r" stays the text's and is not read as half of a
+// line end.
 func joinAround(pre, post string) string {
-	if pre == "" || post == "" {
+	switch {
+	case pre == "" || post == "":
 		return pre + post
+	case strings.HasSuffix(pre, "\r"):
+		return pre + "\r\n\r\n" + post
 	}
 	return pre + separator + post
 }

@@ -188,10 +188,12 @@ func FuzzNoteBlock(f *testing.F) {
 		if !subsequence(nonBlankLines(human), nonBlankLines(note)) {
 			t.Fatalf("human text %q is not made of the note's lines %q", human, note)
 		}
-		// The same note with "\r\n" line ends holds the same block and text.
-		lfHuman, lfBlock := SplitNote(lfLines(note))
-		if h, blk := SplitNote(crlf(note)); blk != lfBlock || lfLines(h) != lfHuman {
-			t.Fatalf("CRLF note %q splits to (%q, %q), want (%q, %q)", crlf(note), h, blk, lfHuman, lfBlock)
+		// The same note with "\r\n" line ends holds the same block and text
+		// (a note with "\r" of its own has no one "\n" form to compare with).
+		if !strings.Contains(note, "\r") {
+			if h, blk := SplitNote(crlf(note)); blk != block || lfLines(h) != human {
+				t.Fatalf("CRLF note %q splits to (%q, %q), want (%q, %q)", crlf(note), h, blk, human, block)
+			}
 		}
 		var ds []rules.Diagnostic
 		for i := 0; i < n%4; i++ {
