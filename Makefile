@@ -71,13 +71,15 @@ fuzz-list:
 	echo "FUZZ_TARGETS lists all $$(echo "$$found" | wc -l) fuzz targets"
 
 # The real daemon through every fault for $(CHAOS_TIME), then $(KILL_COUNT)
-# SIGKILLs of the built binary (loopback only; figures in docs/reliability.md).
+# SIGKILLs of the built binary, then $(STEADY_TIME) of a person editing every
+# second at real speed and quota (loopback only; figures in docs/reliability.md).
 CHAOS_TIME ?= 150s
 KILL_COUNT ?= 20
+STEADY_TIME ?= 90s
 chaos:
-	@out=$$(mktemp); st=0; CHAOS_DURATION=$(CHAOS_TIME) KILL_COUNT=$(KILL_COUNT) \
-	  $(GO) test -count=1 -timeout 15m -v -run 'TestChaos|TestKillRestart' ./chaos/ >$$out 2>&1 || st=$$?; \
-	  if [ $$st -eq 0 ]; then grep -E '^---|^ +[|]|CHAOS run|KILL run|^ok' $$out; else cat $$out; fi; rm -f $$out; exit $$st
+	@out=$$(mktemp); st=0; CHAOS_DURATION=$(CHAOS_TIME) KILL_COUNT=$(KILL_COUNT) STEADY_DURATION=$(STEADY_TIME) STEADY_SCALE=1 \
+	  $(GO) test -count=1 -timeout 20m -v -run 'TestChaos|TestKillRestart|TestSteadyEditing' ./chaos/ >$$out 2>&1 || st=$$?; \
+	  if [ $$st -eq 0 ]; then grep -E '^---|^ +[|]|CHAOS run|KILL run|STEADY run|^ok' $$out; else cat $$out; fi; rm -f $$out; exit $$st
 
 # 50 sources for $(SOAK_TIME): memory, requests per cycle, goroutine leaks.
 SOAK_TIME ?= 90s

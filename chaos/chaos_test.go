@@ -22,6 +22,8 @@ type scenario struct {
 	start    func()
 	stop     func()
 	mustFail bool           // the first cycle under the fault must report an error
+	quiet    bool           // the first cycle under the fault must report none
+	write    bool           // the fault is on note writes: one must have been attempted
 	want     daemon.Outcome // or end with this outcome ("" = any)
 }
 
@@ -30,6 +32,7 @@ type chaosStats struct {
 	cycles        int
 	crashes       int
 	notesLost     int
+	charsLost     int
 	valuesChanged int
 	recovery      map[string][]time.Duration
 	recoverCycles map[string][]int
@@ -66,8 +69,9 @@ func TestChaos(t *testing.T) {
 			}()
 			res = rg.d.RunOnce(context.Background())[0]
 		}()
-		lost, changed := w.check()
+		lost, chars, changed := w.check()
 		st.notesLost += lost
+		st.charsLost += chars
 		st.valuesChanged += changed
 		return res
 	}
@@ -89,6 +93,24 @@ func TestChaos(t *testing.T) {
 		}
 	}
 	var savedSheet = w.fake.Grid(w.title)
+	// Note writes that fail while a person edits: C7 (a cell with a human
+	// note) gets an error, so the next write touches its note; the write
+	// fails and, during the backoff, the person replies under the note or
+	// inserts a row above it. stop takes the error (and the row) back.
+	const goodC7, badC7 = "Система учёта заявок", "Кабинеты клиентов"
+	setC7 := func(v string) {
+		r, c := w.noteAt(1)
+		w.edit(r, c, v)
+	}
+	replies := 0
+	reply := func() {
+		replies++
+		w.reply(1, fmt.Sprintf("ОТВЕТ: согласовано с отделом, исправим (%d)", replies))
+	}
+	undoC7 := func() {
+		w.fake.SetHook(nil)
+		setC7(goodC7)
+	}
 	scenarios := []scenario{
 		{name: "429 Retry-After", mustFail: true, start: api(retries+1, func() { w.fake.FailNext(http.StatusTooManyRequests, time.Second) })},
 		{name: "429", mustFail: true, start: api(retries+1, func() { w.fake.FailNext(http.StatusTooManyRequests, 0) })},
@@ -122,6 +144,16 @@ func TestChaos(t *testing.T) {
 			stop: func() {
 				w.edit(5, 1, "Рассмотрение заявок на снабжение ПО и техникой")
 			}},
+		{name: "batchUpdate 503, reply during the backoff", quiet: true, write: true,
+			start: func() { setC7(badC7); w.failWrites(1, 503, 0, reply) }, stop: undoC7},
+		{name: "batchUpdate 429 Retry-After, row inserted during the backoff", quiet: true, write: true,
+			start: func() {
+				setC7(badC7)
+				w.failWrites(1, http.StatusTooManyRequests, time.Second, func() { w.insertRow(6) })
+			},
+			stop: func() { w.deleteEmptyRow(6); undoC7() }},
+		{name: "batchUpdate 500 until retries run out, reply during the backoff", mustFail: true, write: true,
+			start: func() { setC7(badC7); w.failWrites(retries+1, 500, 0, reply) }, stop: undoC7},
 		{name: "WebDAV 500", mustFail: true, start: func() {
 			rg.dav.SetFault(func(m, _ string) int { return map[bool]int{true: 500}[m == "PUT"] })
 			staffEdit()
@@ -140,7 +172,7 @@ func TestChaos(t *testing.T) {
 	}
 	run := func(sc scenario) {
 		injected(sc)
-		before := w.fake.Count("token")
+		before, writeFaults := w.fake.Count("token"), w.writeFaults.Load()
 		sc.start()
 		first := cycle()
 		how := string(first.Outcome)
@@ -150,6 +182,12 @@ func TestChaos(t *testing.T) {
 		st.underFault[sc.name] = how
 		if sc.mustFail && !failed(first) {
 			t.Errorf("%s: the cycle under the fault did not report it (outcome %s)", sc.name, first.Outcome)
+		}
+		if sc.write && w.writeFaults.Load() == writeFaults {
+			t.Errorf("%s: no note write was attempted under the fault", sc.name)
+		}
+		if sc.quiet && failed(first) {
+			t.Errorf("%s: the cycle under the fault reported errors: %+v", sc.name, first.Errors)
 		}
 		if sc.want != "" && first.Outcome != sc.want {
 			t.Errorf("%s: outcome %s, want %s (errors %+v)", sc.name, first.Outcome, sc.want, first.Errors)
@@ -211,9 +249,9 @@ func report(t *testing.T, st *chaosStats, reader *site, w *world, took time.Dura
 	w.faults.mu.Lock()
 	wire := fmt.Sprint(w.faults.injected)
 	w.faults.mu.Unlock()
-	fmt.Fprintf(&b, "\nCHAOS run %s: faults injected %d (wire-level: %s), cycles completed %d, crashes %d, human notes lost %d, "+
-		"cell values changed %d, partial files seen %d of %d reads, API requests %v\n",
-		took.Round(time.Second), total, wire, st.cycles, st.crashes, st.notesLost, st.valuesChanged,
+	fmt.Fprintf(&b, "\nCHAOS run %s: faults injected %d (wire-level: %s), cycles completed %d, crashes %d, human notes lost %d "+
+		"(human characters lost %d), cell values changed %d, partial files seen %d of %d reads, API requests %v\n",
+		took.Round(time.Second), total, wire, st.cycles, st.crashes, st.notesLost, st.charsLost, st.valuesChanged,
 		reader.partial.Load(), reader.reads.Load(), w.fake.Counts())
 	t.Log(b.String())
 }

@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/sirupsen/logrus"
 
 	"github.com/perechen-oiv/perechen/calendar"
 	"github.com/perechen-oiv/perechen/config"
@@ -64,6 +65,8 @@ type world struct {
 	mu     gosync.Mutex
 	values [][]string // what staff typed: perechen must never change it
 	notes  []humanNote
+	// writeFaults counts the note writes failWrites made fail.
+	writeFaults atomic.Int32
 }
 
 func newWorld(t testing.TB) *world {
@@ -127,17 +130,19 @@ func (w *world) rename(to string) {
 	w.title = to
 }
 
-// check returns how many human notes are lost and cell values changed.
-func (w *world) check() (notesLost, valuesChanged int) {
+// check returns how many human notes are lost (and how many of their
+// characters) and how many cell values changed.
+func (w *world) check() (notesLost, charsLost, valuesChanged int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.fake.SheetID(w.title) < 0 {
-		return 0, 0 // the sheet is deleted right now
+		return 0, 0, 0 // the sheet is deleted right now
 	}
 	for _, n := range w.notes {
 		if got := w.fake.Note(w.title, n.row, n.col); !strings.Contains(got, n.text) {
 			w.t.Errorf("human note at R%dC%d lost: now %q", n.row+1, n.col+1, got)
 			notesLost++
+			charsLost += utf8.RuneCountInString(n.text)
 		}
 	}
 	got, want := trimGrid(w.fake.Values(w.title)), trimGrid(w.values)
@@ -156,7 +161,77 @@ func (w *world) check() (notesLost, valuesChanged int) {
 			}
 		}
 	}
-	return notesLost, valuesChanged
+	return notesLost, charsLost, valuesChanged
+}
+
+// reply adds a line under the i-th human note, as a person answering
+// perechen's finding would; the reply must survive too.
+func (w *world) reply(i int, text string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := w.notes[i]
+	w.fake.SetNote(w.title, n.row, n.col, w.fake.Note(w.title, n.row, n.col)+"\n"+text)
+	w.notes = append(w.notes, humanNote{n.row, n.col, text})
+}
+
+// insertRow inserts an empty row as staff would; the expected values and
+// notes below it move down with the sheet.
+func (w *world) insertRow(row int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.fake.InsertRow(w.title, row)
+	if row < len(w.values) {
+		w.values = slices.Insert(w.values, row, nil)
+	}
+	for i := range w.notes {
+		if w.notes[i].row >= row {
+			w.notes[i].row++
+		}
+	}
+}
+
+// deleteEmptyRow deletes a row staff left empty (no values, no human notes).
+func (w *world) deleteEmptyRow(row int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.fake.DeleteRow(w.title, row)
+	if row < len(w.values) {
+		w.values = slices.Delete(w.values, row, row+1)
+	}
+	for i := range w.notes {
+		if w.notes[i].row > row {
+			w.notes[i].row--
+		}
+	}
+}
+
+// noteAt is where the i-th human note is now.
+func (w *world) noteAt(i int) (row, col int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.notes[i].row, w.notes[i].col
+}
+
+// failWrites makes the next n note writes (batchUpdate) fail with code and
+// runs during, as a person editing, in the backoff after the first: the
+// retry must read again and keep the edit.
+func (w *world) failWrites(n, code int, retryAfter time.Duration, during func()) {
+	var left atomic.Int32
+	left.Store(int32(n))
+	w.fake.SetHook(func(method string, _ int) {
+		if method != "batchUpdate" {
+			return
+		}
+		k := left.Add(-1)
+		if k < 0 {
+			return
+		}
+		w.fake.FailNext(code, retryAfter)
+		w.writeFaults.Add(1)
+		if k == int32(n-1) && during != nil {
+			during()
+		}
+	})
 }
 
 func at(row []string, j int) string {
@@ -465,17 +540,18 @@ type sheetsTuning struct {
 	timeout time.Duration
 	retries int
 	quotas  *psync.QuotaSet
+	limiter *psync.Quota // one limiter for the source (an accelerated quota clock)
 }
 
 // realDeps wires the real constructors as cmd/perechen does.
 func realDeps(w *world, tune sheetsTuning) daemon.Deps {
 	return daemon.Deps{
-		NewSource: func(s config.Source) (psync.Source, error) {
+		NewSource: func(s config.Source, log logrus.FieldLogger) (psync.Source, error) {
 			gs := s.GoogleSheets
 			return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
-				Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: w.fake.Client(), Notes: s.Notes,
+				Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: w.fake.Client(), Notes: s.Notes, Logger: log,
 				Timeout: tune.timeout, Retries: tune.retries, RetryBase: 5 * time.Millisecond, RetryMax: 50 * time.Millisecond,
-				Quotas: tune.quotas})
+				Quotas: tune.quotas, Limiter: tune.limiter})
 		},
 		NewTargets: func(s config.Source) ([]publish.Target, error) {
 			var out []publish.Target

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -42,7 +43,8 @@ func TestKillRestart(t *testing.T) {
 	dav.MkdirAll("/site")
 	siteDir := filepath.Join(t.TempDir(), "site")
 	cfgPath := filepath.Join(t.TempDir(), "perechen.yaml")
-	if err := os.WriteFile(cfgPath, chaosConfig(t, w, siteDir, t.TempDir(), dav.URL+"/site/", "200ms"), 0o600); err != nil {
+	stateDir := t.TempDir()
+	if err := os.WriteFile(cfgPath, chaosConfig(t, w, siteDir, stateDir, dav.URL+"/site/", "200ms"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	reader := &site{dir: siteDir, dav: dav, davRoot: "/site/"}
@@ -60,7 +62,7 @@ func TestKillRestart(t *testing.T) {
 		return cmd, &logs
 	}
 	rnd := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
-	var notesLost, valuesChanged, crashes int
+	var notesLost, charsLost, valuesChanged, crashes int
 	var at []string
 	began := time.Now()
 	for i := 1; i <= kills; i++ {
@@ -78,10 +80,12 @@ func TestKillRestart(t *testing.T) {
 			<-exited
 			at = append(at, wait.String())
 		}
-		lost, changed := w.check()
-		notesLost, valuesChanged = notesLost+lost, valuesChanged+changed
+		lost, chars, changed := w.check()
+		notesLost, charsLost, valuesChanged = notesLost+lost, charsLost+chars, valuesChanged+changed
 	}
-	// The last run: it must pick up after the kills and publish the last edit.
+	// The last run: it must remove what the kills left, pick up after them
+	// and publish the last edit.
+	leftBehind := len(tempLeftovers(stateDir, siteDir))
 	final := fmt.Sprintf("Система учёта заявок (ред. %d)", kills+1)
 	w.edit(5, 2, final)
 	cmd, logs := start()
@@ -118,15 +122,33 @@ poll:
 		_ = cmd.Process.Kill()
 		t.Errorf("did not stop within 15 s of SIGTERM\n%s", logs)
 	}
-	lost, changed := w.check()
-	notesLost, valuesChanged = notesLost+lost, valuesChanged+changed
+	lost, chars, changed := w.check()
+	notesLost, charsLost, valuesChanged = notesLost+lost, charsLost+chars, valuesChanged+changed
+	if left := tempLeftovers(stateDir, siteDir); len(left) > 0 {
+		t.Errorf("temp files of killed runs still there after a start: %v", left)
+	}
 	cancel()
 	<-readerDone
-	t.Logf("KILL run %s: SIGKILLs %d (after %s), restarts %d, crashes %d, human notes lost %d, cell values changed %d, "+
+	t.Logf("KILL run %s: SIGKILLs %d (after %s), restarts %d, crashes %d, human notes lost %d (human characters lost %d), cell values changed %d, temp files left by the kills %d (0 after the final start), "+
 		"partial files seen %d of %d reads, last edit on the site %s after the final restart, API requests %v",
-		time.Since(began).Round(time.Second), kills, strings.Join(at, ", "), kills, crashes, notesLost, valuesChanged,
+		time.Since(began).Round(time.Second), kills, strings.Join(at, ", "), kills, crashes, notesLost, charsLost, valuesChanged, leftBehind,
 		reader.partial.Load(), reader.reads.Load(), recovered.Round(time.Millisecond), w.fake.Counts())
 	if n := reader.partial.Load(); n > 0 {
 		t.Errorf("reader saw %d partial files: %v", n, reader.bad)
 	}
+}
+
+// tempLeftovers lists the temp files and folders of interrupted writes
+// (".last.json.tmp-123", ".0004.tmp-456", ".index.html.tmp-789") under dirs.
+func tempLeftovers(dirs ...string) []string {
+	var out []string
+	for _, dir := range dirs {
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && path != dir && strings.HasPrefix(d.Name(), ".") && strings.Contains(d.Name(), ".tmp-") {
+				out = append(out, path)
+			}
+			return nil
+		})
+	}
+	return out
 }

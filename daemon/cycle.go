@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -213,19 +214,33 @@ func (r *runner) syncNotes(ctx context.Context, res *Result, snap *psync.Snapsho
 		res.Actions = append(res.Actions, fmt.Sprintf("будут обновлены примечания в %s: %s", plural(len(changes), "ячейке", "ячейках", "ячейках"), noteRefs(changes)))
 		return true
 	}
-	if err := r.src.WriteNotes(ctx, snap, changes); err != nil {
+	err := r.src.WriteNotes(ctx, snap, changes)
+	written, complete := len(changes), err == nil
+	var moved *psync.MovedError
+	switch {
+	case errors.As(err, &moved):
+		written = moved.Written
+	case errors.Is(err, psync.ErrSheetMoved):
+		written = 0
+	case err != nil:
 		res.fail("notes", "", err)
 		return false
 	}
-	if h, ok := r.src.(psync.NoteHasher); ok && snap.Hash != "" {
+	if !complete {
+		// Not a fault: people edited the cells meanwhile. The source logged
+		// it; the next cycle lints what they hold now.
+		res.Actions = append(res.Actions, err.Error())
+	} else if h, ok := r.src.(psync.NoteHasher); ok && snap.Hash != "" {
 		// The next read will carry these notes: expect its hash, so our own
 		// write is not taken for an edit.
 		snap.Hash = h.HashAfterNotes(snap, changes)
 	}
-	res.NotesWritten = len(changes)
-	r.state.NotesWritten += len(changes)
-	res.Actions = append(res.Actions, fmt.Sprintf("обновлены примечания в %s", plural(len(changes), "ячейке", "ячейках", "ячейках")))
-	return true
+	res.NotesWritten = written
+	r.state.NotesWritten += written
+	if written > 0 {
+		res.Actions = append(res.Actions, fmt.Sprintf("обновлены примечания в %s", plural(written, "ячейке", "ячейках", "ячейках")))
+	}
+	return complete
 }
 
 func noteRefs(cs []psync.NoteChange) string {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/publish"
 	"github.com/perechen-oiv/perechen/render"
@@ -14,8 +16,9 @@ import (
 // Deps are the daemon's factories and pure helpers. cmd/perechen wires the
 // real ones; tests inject fakes.
 type Deps struct {
-	// NewSource opens a source (Google Sheets or XLSX) for one config entry.
-	NewSource func(config.Source) (psync.Source, error)
+	// NewSource opens a source (Google Sheets or XLSX) for one config entry;
+	// the source logs through log (retries, notes written, writes skipped).
+	NewSource func(s config.Source, log logrus.FieldLogger) (psync.Source, error)
 	// NewTargets builds the publish targets of one config entry, in order.
 	NewTargets func(config.Source) ([]publish.Target, error)
 	// Renderers returns one renderer per format name, in the given order.

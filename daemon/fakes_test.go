@@ -283,7 +283,7 @@ func newFixture(t testing.TB, names ...string) *fixture {
 	f.log, f.logs = test.NewNullLogger()
 	f.log.SetLevel(logrus.DebugLevel)
 	f.deps = Deps{
-		NewSource: func(s config.Source) (psync.Source, error) {
+		NewSource: func(s config.Source, _ logrus.FieldLogger) (psync.Source, error) {
 			f.fmu.Lock()
 			defer f.fmu.Unlock()
 			if f.newErr != nil {

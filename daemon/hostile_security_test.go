@@ -105,7 +105,7 @@ sources:
 	log.SetLevel(logrus.TraceLevel)
 	log.SetFormatter(&logrus.JSONFormatter{})
 	deps := daemon.Deps{
-		NewSource: func(src config.Source) (psync.Source, error) {
+		NewSource: func(src config.Source, _ logrus.FieldLogger) (psync.Source, error) {
 			gs := src.GoogleSheets
 			return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
 				Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: &http.Client{Transport: s.rec},

@@ -111,6 +111,9 @@ func New(cfg *config.Config, deps Deps, log logrus.FieldLogger, reg prometheus.R
 		if err := r.loadState(); err != nil {
 			return nil, err
 		}
+		if !d.dryRun {
+			r.removeLeftovers()
+		}
 	}
 	d.cfg, d.cal, d.runners = cfg, cal, runners
 	return d, nil
@@ -141,7 +144,8 @@ func (d *Daemon) build(cfg *config.Config, cal WorkingDays, s config.Source) (*r
 	if err != nil {
 		return nil, wrap("profile", err)
 	}
-	src, err := d.deps.NewSource(s)
+	log := d.log.WithField("source", s.Name)
+	src, err := d.deps.NewSource(s, log)
 	if err != nil {
 		return nil, wrap("open source", err)
 	}
@@ -153,7 +157,6 @@ func (d *Daemon) build(cfg *config.Config, cal WorkingDays, s config.Source) (*r
 	if err != nil {
 		return nil, wrap("formats", err)
 	}
-	log := d.log.WithField("source", s.Name)
 	return &runner{
 		cfg: s, settings: settings{deadlineDays: cfg.DeadlineWorkingDays, warnDays: cfg.DeadlineWarnDays},
 		src: src, targets: targets, renderers: renderers, profile: profile, deps: d.deps, cal: cal,

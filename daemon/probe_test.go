@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/rules"
 	psync "github.com/perechen-oiv/perechen/sync"
@@ -35,7 +37,7 @@ func TestProberSkipsFetchOnlyWhenUnchanged(t *testing.T) {
 	f := newFixture(t)
 	fake := f.sources["a"]
 	src := &probingSource{fakeSource: fake}
-	f.deps.NewSource = func(config.Source) (psync.Source, error) { return src, nil }
+	f.deps.NewSource = func(config.Source, logrus.FieldLogger) (psync.Source, error) { return src, nil }
 	d := f.daemon()
 
 	// Nothing processed yet: no probe, a fetch and a publish; then our own

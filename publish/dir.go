@@ -154,19 +154,28 @@ func checkDirFiles(files []File) error {
 
 // versionedPattern matches VersionedName(name, v) for any version.
 func versionedPattern(name string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + versionedExpr(name) + `$`)
+}
+
+// versionedExpr is the unanchored expression of versionedPattern.
+func versionedExpr(name string) string {
 	ext := filepath.Ext(name)
 	base := strings.TrimSuffix(name, ext)
 	if base == "" {
 		base, ext = name, ""
 	}
-	return regexp.MustCompile(`^` + regexp.QuoteMeta(base) + `-(\d{4}-\d{2}-\d{2})-v([1-9][0-9]{0,8})` + regexp.QuoteMeta(ext) + `$`)
+	return regexp.QuoteMeta(base) + `-(\d{4}-\d{2}-\d{2})-v([1-9][0-9]{0,8})` + regexp.QuoteMeta(ext)
 }
 
-// tempPattern matches WriteFileAtomic's temp files of the given names.
-func tempPattern(names []string) *regexp.Regexp {
+// tempPattern matches WriteFileAtomic's temp files of the given names;
+// with versioned, also those of the names' versioned copies.
+func tempPattern(names []string, versioned bool) *regexp.Regexp {
 	var alts []string
 	for _, n := range names {
 		alts = append(alts, regexp.QuoteMeta(n))
+		if versioned {
+			alts = append(alts, versionedExpr(n))
+		}
 	}
 	return regexp.MustCompile(`^\.(?:` + strings.Join(alts, "|") + `)\.tmp-[0-9]+$`)
 }
@@ -193,7 +202,7 @@ func (t *DirTarget) prune(files []File, v Version, now time.Time) error {
 			errs = append(errs, t.ioError("удалить", "remove", name, err))
 		}
 	}
-	temps := tempPattern(names)
+	temps := tempPattern(names, false)
 	for _, e := range entries {
 		if !e.Type().IsRegular() || !temps.MatchString(e.Name()) {
 			continue

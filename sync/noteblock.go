@@ -3,6 +3,7 @@ package sync
 import (
 	"regexp"
 	"strings"
+	gosync "sync"
 	"time"
 	"unicode/utf8"
 
@@ -20,17 +21,25 @@ import (
 //
 //	<human text written after the block, if any>
 //
-// The block is the header line (matched exactly, so a person writing
-// "perechen:" in prose is not mistaken for it) followed by the bullet lines
-// that have perechen's shape ("• … [rule-id]") and an optional "… и ещё N"
-// line. The first line that is neither ends the block: whatever a person
-// appends after it (usually after a blank line) is human text and keeps its
-// place. One blank line ("\n\n") on each side of the block is the separator
-// perechen writes and removes; everything else is kept byte for byte.
+// perechen recognises only its own lines. The block is the header line
+// (matched exactly, so a person writing "perechen:" in prose is not mistaken
+// for it) followed by bullet lines that end in the id of one of perechen's
+// rules ("• … [rule-id]", rules.All) and an optional "… и ещё N" line. The
+// first line that is neither ends the block: a person's reply after it —
+// even one shaped like a bullet, "• Согласен [ivanov]" — is human text and
+// keeps its place. One blank line on each side of the block is the
+// separator perechen writes and removes; everything else is kept byte for
+// byte.
 //
-// Any further block-shaped text in a note (a cell copied together with its
-// note) is treated as perechen's too and replaced, so a note never carries
-// two blocks.
+// Any further block in a note (a cell copied together with its note) is
+// perechen's too and removed, so a note never carries two blocks; so are
+// fragments of a block a person cut its header from, but only lines that
+// are exactly perechen's bullet ("• п. 4.2.2 — … [rule-id]").
+//
+// Line ends may be "\n" or "\r\n" (a note as an API or Excel hands it
+// back): lines are compared without their "\r", the block SplitNote
+// returns has "\n" line ends, and notes equal up to line ends are the same
+// note (sameNote), so a note read back with "\r\n" is never rewritten.
 
 // MaxBlockRunes caps the block: a Google Sheets note holds about 50,000
 // characters and the person's own text needs room too.
@@ -38,7 +47,11 @@ const MaxBlockRunes = 30_000
 
 var (
 	blockHeaderRe = regexp.MustCompile(`^perechen: \d+ замечани(?:е|я|й) \(проверено \d\d\.\d\d\.\d{4} \d\d:\d\d\)$`)
-	blockBulletRe = regexp.MustCompile(`^• .*\[[a-z0-9][a-z0-9.-]*\]$`)
+	// blockBulletRe is a line of a block; its id must be a rule's (ruleIDs).
+	blockBulletRe = regexp.MustCompile(`^• .* \[([a-z0-9][a-z0-9.-]*)\]$`)
+	// exactBulletRe is a bullet as bulletLine writes it: the only shape
+	// taken for perechen's without a header above it.
+	exactBulletRe = regexp.MustCompile(`^• п\. \S(?:.*\S)? — \S.* \[([a-z0-9][a-z0-9.-]*)\]$`)
 	blockMoreRe   = regexp.MustCompile(`^… и ещё \d+ замечани(?:е|я|й)$`)
 	blockStampRe  = regexp.MustCompile(` \(проверено \d\d\.\d\d\.\d{4} \d\d:\d\d\)$`)
 )
@@ -46,128 +59,232 @@ var (
 const (
 	blockPrefix = "perechen: "
 	separator   = "\n\n"
+	// unknownRuleID stands for a rule perechen does not list (none today),
+	// so every bullet it writes ends in an id it recognises.
+	unknownRuleID = "rule"
 )
 
-// SplitNote separates a note into the person's text and perechen's block
-// ("" when there is none). human is the note as it would read with the block
-// (and its separators) cut out.
-func SplitNote(note string) (human, block string) {
-	human = note
-	first := true
-	for {
-		loc, ok := locateBlock(human)
-		if !ok {
-			return human, block
-		}
-		if first {
-			block, first = human[loc.blockStart:loc.blockEnd], false
-		}
-		human = joinAround(human[:loc.start], human[loc.end:])
+// ruleIDs is the set of ids a bullet of perechen's may end with.
+var ruleIDs = gosync.OnceValue(func() map[string]bool {
+	ids := map[string]bool{unknownRuleID: true}
+	for _, r := range rules.All() {
+		ids[r.ID] = true
 	}
+	return ids
+})
+
+// SplitNote separates a note into the person's text and perechen's block
+// ("" when there is none; with "\n" line ends). human is the note as it
+// would read with every part perechen owns (and the separators around it)
+// cut out.
+func SplitNote(note string) (human, block string) {
+	segs := ownedParts(note)
+	for _, s := range segs {
+		if s.header {
+			block = lfLines(note[s.blockStart:s.blockEnd])
+			break
+		}
+	}
+	return joinGaps(note, segs, 0, len(segs)), block
 }
 
 // MergeNote appends block to human text, separated by a blank line. It is the
 // inverse of SplitNote for a note whose block stands at the end.
-func MergeNote(human, block string) string {
-	switch {
-	case block == "":
-		return human
-	case human == "":
-		return block
-	default:
-		return human + separator + block
-	}
-}
+func MergeNote(human, block string) string { return joinAround(human, block) }
 
 // ReplaceBlock puts block where the note's first block stood (at the end
-// when it had none); block "" removes it. The person's text keeps its bytes
-// and its place: SplitNote(ReplaceBlock(note, b)) == (SplitNote(note).human, b).
+// when it had none); block "" removes it. Other parts perechen owns are
+// removed; the person's text keeps its bytes and its place:
+// SplitNote(ReplaceBlock(note, b)) == (SplitNote(note).human, b).
 func ReplaceBlock(note, block string) string {
-	loc, ok := locateBlock(note)
-	human, _ := SplitNote(note)
-	if !ok {
-		return MergeNote(human, block)
+	segs := ownedParts(note)
+	for i, s := range segs {
+		if s.header {
+			pre, post := joinGaps(note, segs, 0, i), joinGaps(note, segs, i+1, len(segs))
+			return joinAround(joinAround(pre, block), post)
+		}
 	}
-	pre := note[:loc.start]
-	post := human[len(pre):]
-	if pre != "" && post != "" {
-		post = strings.TrimPrefix(post, separator) // the joint joinAround made
-	}
-	if block == "" {
-		return joinAround(pre, post)
-	}
-	out := block
-	if pre != "" {
-		out = pre + separator + out
-	}
-	if post != "" {
-		out += separator + post
-	}
-	return out
+	return MergeNote(joinGaps(note, segs, 0, len(segs)), block)
 }
 
-// joinAround glues the text before and after a removed block.
+// mergeBlock is the note a cell should carry: its current note with block
+// in place of perechen's. write is false when the note already says that:
+// the same findings (whatever their time stamp, line ends or the blank
+// lines around the block) and no other part of perechen's to remove.
+func mergeBlock(note, block string) (next string, write bool) {
+	parts := ownedParts(note)
+	if len(parts) == 0 && block == "" {
+		return note, false
+	}
+	if _, old := SplitNote(note); old != "" && block != "" && SameFindings(old, block) {
+		if len(parts) == 1 {
+			return note, false
+		}
+		block = old // keep the time stamp; remove the rest
+	}
+	next = ReplaceBlock(note, block)
+	return next, !sameNote(next, note)
+}
+
+// sameNote compares notes up to their line ends ("\r\n" or "\n").
+func sameNote(a, b string) bool { return a == b || lfLines(a) == lfLines(b) }
+
+// lfLines turns "\r\n" line ends into "\n".
+func lfLines(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+
+// joinAround glues two pieces of human text (or text and a block) with a
+// blank line. After a text ending in a lone "\r" the blank line is written
+// "\r\n\r\n", so that "\r" stays the text's and is not read as half of a
+// line end.
 func joinAround(pre, post string) string {
-	if pre == "" || post == "" {
+	switch {
+	case pre == "" || post == "":
 		return pre + post
+	case strings.HasSuffix(pre, "\r"):
+		return pre + "\r\n\r\n" + post
 	}
 	return pre + separator + post
 }
 
-// blockLoc is where a block sits: [blockStart, blockEnd) is the block itself,
-// [start, end) also covers the separators around it.
-type blockLoc struct{ start, blockStart, blockEnd, end int }
-
-// locateBlock finds the first block of note.
-func locateBlock(note string) (blockLoc, bool) {
-	for off := 0; off < len(note); {
-		i := strings.Index(note[off:], blockPrefix)
-		if i < 0 {
-			return blockLoc{}, false
+// joinGaps joins the human text of gaps first…last of note: gap k is the
+// text before the owned part segs[k], gap len(segs) the text after the last.
+func joinGaps(note string, segs []ownedPart, first, last int) string {
+	out := ""
+	for k := first; k <= last; k++ {
+		start, end := 0, len(note)
+		if k > 0 {
+			start = segs[k-1].end
 		}
-		i += off
-		off = i + len(blockPrefix)
-		if i > 0 && note[i-1] != '\n' {
-			continue // not at the start of a line
+		if k < len(segs) {
+			end = segs[k].start
 		}
-		if !blockHeaderRe.MatchString(lineAt(note, i)) {
-			continue
-		}
-		loc := blockLoc{blockStart: i}
-		end := i + len(lineAt(note, i))
-		for end < len(note) { // note[end] == '\n'
-			next := lineAt(note, end+1)
-			if !blockBulletRe.MatchString(next) && !blockMoreRe.MatchString(next) {
-				break
-			}
-			end += 1 + len(next)
-		}
-		loc.blockEnd = end
-		loc.start = i
-		switch {
-		case strings.HasSuffix(note[:i], separator):
-			loc.start -= len(separator)
-		case i > 0: // note[i-1] == '\n'
-			loc.start--
-		}
-		loc.end = end
-		switch {
-		case strings.HasPrefix(note[end:], separator):
-			loc.end += len(separator)
-		case end < len(note):
-			loc.end++
-		}
-		return loc, true
+		out = joinAround(out, note[start:end])
 	}
-	return blockLoc{}, false
+	return out
 }
 
-// lineAt is the line of s starting at i, without its "\n".
-func lineAt(s string, i int) string {
-	if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
-		return s[i : i+j]
+// ownedPart is a part of a note perechen owns: a block (header) or an
+// orphaned run of its bullets. [blockStart, blockEnd) are its lines, without
+// the last line's end; [start, end) also covers the separators around it.
+type ownedPart struct {
+	start, blockStart, blockEnd, end int
+	header                           bool
+}
+
+// ownedParts lists the parts of note perechen owns, in order.
+func ownedParts(note string) []ownedPart {
+	if !strings.Contains(note, blockPrefix) && !strings.Contains(note, "• п. ") {
+		return nil // the common case: a person's note, nothing to parse
 	}
-	return s[i:]
+	var out []ownedPart
+	prevEnd := 0
+	for i := 0; i < len(note); {
+		line, next := lineAt(note, i)
+		kind := classifyLine(line)
+		if kind != lineHeader && kind != lineExactBullet {
+			i = next
+			continue
+		}
+		p := ownedPart{blockStart: i, blockEnd: i + len(line), header: kind == lineHeader}
+		for j := next; j < len(note); {
+			l, n := lineAt(note, j)
+			k := classifyLine(l)
+			if k == lineOther || k == lineHeader || (!p.header && k == lineBullet) {
+				break
+			}
+			p.blockEnd, j = j+len(l), n
+		}
+		p.start = p.blockStart - sepBefore(note[prevEnd:p.blockStart])
+		p.end = p.blockEnd + sepAfter(note[p.blockEnd:])
+		out = append(out, p)
+		prevEnd, i = p.end, p.end
+	}
+	return out
+}
+
+// The kinds of a note's line.
+const (
+	lineOther       = iota
+	lineHeader      // perechen: N замечаний (проверено …)
+	lineBullet      // • … [rule-id]
+	lineExactBullet // • п. X — … [rule-id], as bulletLine writes it
+	lineMore        // … и ещё N замечаний
+)
+
+// classifyLine says what a line (without its line end) is.
+func classifyLine(line string) int {
+	switch {
+	case strings.HasPrefix(line, blockPrefix):
+		if blockHeaderRe.MatchString(line) {
+			return lineHeader
+		}
+	case strings.HasPrefix(line, "• "):
+		if m := blockBulletRe.FindStringSubmatch(line); m != nil && ruleIDs()[m[1]] {
+			if exactBulletRe.MatchString(line) {
+				return lineExactBullet
+			}
+			return lineBullet
+		}
+	case strings.HasPrefix(line, "… "):
+		if blockMoreRe.MatchString(line) {
+			return lineMore
+		}
+	}
+	return lineOther
+}
+
+// lineAt is the line of s starting at i without its line end ("\n", "\r\n",
+// or a "\r" ending the note), and where the next line starts.
+func lineAt(s string, i int) (line string, next int) {
+	j := strings.IndexByte(s[i:], '\n')
+	if j < 0 {
+		return strings.TrimSuffix(s[i:], "\r"), len(s)
+	}
+	return strings.TrimSuffix(s[i:i+j], "\r"), i + j + 1
+}
+
+// sepBefore is how much of before (the text up to an owned part, which
+// starts a line) is perechen's separator: the line end before the part and
+// one blank line before that.
+func sepBefore(before string) int {
+	n := eolSuffix(before)
+	if n == 0 {
+		return 0
+	}
+	return n + eolSuffix(before[:len(before)-n])
+}
+
+// sepAfter is how much of after (the text following an owned part's last
+// line) is perechen's separator: that line's end and one blank line.
+func sepAfter(after string) int {
+	if after == "\r" {
+		return 1
+	}
+	n := eolPrefix(after)
+	if n == 0 {
+		return 0
+	}
+	return n + eolPrefix(after[n:])
+}
+
+func eolSuffix(s string) int {
+	switch {
+	case strings.HasSuffix(s, "\r\n"):
+		return 2
+	case strings.HasSuffix(s, "\n"):
+		return 1
+	}
+	return 0
+}
+
+func eolPrefix(s string) int {
+	switch {
+	case strings.HasPrefix(s, "\r\n"):
+		return 2
+	case strings.HasPrefix(s, "\n"):
+		return 1
+	}
+	return 0
 }
 
 // FormatBlock writes the block for one cell's findings (sorted as given),
@@ -225,21 +342,13 @@ func oneLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// ruleID keeps the id within the bullet pattern whatever a custom rule says.
+// ruleID is the id a bullet ends with: the rule's, or unknownRuleID for a
+// rule perechen does not list, so every bullet it writes is recognised.
 func ruleID(id string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(id) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('-')
-		}
+	if ruleIDs()[id] {
+		return id
 	}
-	out := strings.TrimLeft(b.String(), "-.")
-	if out == "" {
-		return "rule"
-	}
-	return out
+	return unknownRuleID
 }
 
 // truncateRunes shortens s to at most max runes, keeping tail at the end.

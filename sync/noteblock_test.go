@@ -57,14 +57,15 @@ func TestFormatBlockCapped(t *testing.T) {
 		t.Fatalf("capped block does not parse back: human %q", human)
 	}
 	// One enormous message is cut, not dropped.
-	huge := FormatBlock([]rules.Diagnostic{{Rule: "x", Message: strings.Repeat("я", 100_000)}}, checkedAt)
-	if utf8.RuneCountInString(huge) > MaxBlockRunes || !strings.HasSuffix(huge, "… [x]") {
+	huge := FormatBlock([]rules.Diagnostic{{Rule: "spacing", Message: strings.Repeat("я", 100_000)}}, checkedAt)
+	if utf8.RuneCountInString(huge) > MaxBlockRunes || !strings.HasSuffix(huge, "… [spacing]") {
 		t.Fatalf("huge message not truncated: %d runes", utf8.RuneCountInString(huge))
 	}
 }
 
 func TestSplitNote(t *testing.T) {
 	b := FormatBlock(sampleDiags(), checkedAt)
+	_, orphan, _ := strings.Cut(b, "\n") // the bullets of a block whose header a person cut
 	cases := []struct{ name, note, human, block string }{
 		{"empty", "", "", ""},
 		{"human only", "Проверить у Петрова\n", "Проверить у Петрова\n", ""},
@@ -76,6 +77,16 @@ func TestSplitNote(t *testing.T) {
 		{"prose mention", "perechen: это программа", "perechen: это программа", ""},
 		{"header mid-line", "см. perechen: 1 замечание (проверено 01.01.2026 10:00)", "см. perechen: 1 замечание (проверено 01.01.2026 10:00)", ""},
 		{"human bullet after", b + "\n• моя заметка", "• моя заметка", b},
+		{"reply shaped like a bullet", b + "\n• Согласен, поправлю к пятнице [ivanov]", "• Согласен, поправлю к пятнице [ivanov]", b},
+		{"reply with a rule id but not perechen's shape", b + "\n\n• Согласен [spacing]", "• Согласен [spacing]", b},
+		{"reply after a blank line", b + "\n\nОтвет: согласовано\n• пункт 1 [важно]", "Ответ: согласовано\n• пункт 1 [важно]", b},
+		{"CRLF", "до\r\n\r\n" + crlf(b) + "\r\n\r\nпосле\r\nещё", "до\n\nпосле\r\nещё", b},
+		{"CRLF, block only", crlf(b), "", b},
+		{"orphaned bullets", "Ответ\n\n" + orphan, "Ответ", ""},
+		{"orphaned bullets mid-note", "до\n" + orphan + "\nпосле", "до\n\nпосле", ""},
+		{"orphan next to a block", orphan + "\n\n" + b, "", b},
+		{"bullet without a header, not exact", "• п. 2.8 — ответ [ivanov]", "• п. 2.8 — ответ [ivanov]", ""},
+		{"bullet without a header, no paragraph", "• Точка указана дважды. [duplicate-touchpoint]", "• Точка указана дважды. [duplicate-touchpoint]", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -86,6 +97,9 @@ func TestSplitNote(t *testing.T) {
 		})
 	}
 }
+
+// crlf gives text "\r\n" line ends, as an API may hand a note back.
+func crlf(s string) string { return strings.ReplaceAll(lfLines(s), "\n", "\r\n") }
 
 func TestReplaceBlockKeepsPlace(t *testing.T) {
 	old := FormatBlock(sampleDiags()[:1], checkedAt)
@@ -109,6 +123,37 @@ func TestReplaceBlockKeepsPlace(t *testing.T) {
 	if got := ReplaceBlock(two, next); got != next+"\n\nтекст" {
 		t.Fatalf("two blocks = %q", got)
 	}
+	// Bullets a person cut from their header go; a reply stays.
+	_, orphan, _ := strings.Cut(next, "\n")
+	if got := ReplaceBlock("ответ\n\n"+orphan, old); got != "ответ\n\n"+old {
+		t.Fatalf("orphaned bullets = %q", got)
+	}
+	// A note handed back with "\r\n": the person's bytes stay, the block is replaced.
+	if got := ReplaceBlock("до\r\n\r\n"+crlf(old)+"\r\n\r\nпосле", next); got != "до\n\n"+next+"\n\nпосле" {
+		t.Fatalf("CRLF note = %q", got)
+	}
+}
+
+// TestMergeBlockRoundTrip: a note Google hands back with "\r\n" line ends or
+// trimmed is recognised as the one perechen wrote: nothing to write, and no
+// second block when the findings change.
+func TestMergeBlockRoundTrip(t *testing.T) {
+	block := FormatBlock(sampleDiags(), checkedAt)
+	later := FormatBlock(sampleDiags(), checkedAt.Add(time.Hour))
+	changed := FormatBlock(sampleDiags()[:1], checkedAt.Add(time.Hour))
+	for _, written := range []string{block, "заметка\n\n" + block, block + "\n\nответ\n", "\nзаметка\n\n" + block} {
+		for name, read := range map[string]string{"as written": written, "CRLF": crlf(written), "trimmed": strings.TrimSpace(written),
+			"CRLF and trimmed": strings.TrimSpace(crlf(written))} {
+			if next, write := mergeBlock(read, later); write {
+				t.Errorf("%s %q: same findings rewritten as %q", name, read, next)
+			}
+			next, write := mergeBlock(read, changed)
+			human, _ := SplitNote(read)
+			if h, b := SplitNote(next); !write || strings.Count(next, "perechen: ") != 1 || b != changed || h != human {
+				t.Errorf("%s %q: changed findings give %q (write %v)", name, read, next, write)
+			}
+		}
+	}
 }
 
 func TestSameFindingsIgnoresTime(t *testing.T) {
@@ -125,21 +170,34 @@ func TestSameFindingsIgnoresTime(t *testing.T) {
 
 func FuzzNoteBlock(f *testing.F) {
 	b := FormatBlock(sampleDiags(), checkedAt)
+	_, orphan, _ := strings.Cut(b, "\n")
 	for _, s := range []string{"", "заметка", b, "x\n\n" + b, b + "\n\ny", "x\n" + b + "\ny", "\n\n\n" + b + "\n\n\n",
-		b + "\n\n" + b, "perechen: 1 замечание (проверено 01.01.2026 10:00)\n• [a]\n\n", "\r\n" + b + "\r\n"} {
+		b + "\n\n" + b, "perechen: 1 замечание (проверено 01.01.2026 10:00)\n• [a]\n\n", "\r\n" + b + "\r\n",
+		crlf("x\n\n" + b + "\n\ny"), b + "\n• Согласен [ivanov]", "ответ\n" + orphan + "\n\n" + b, orphan + "\r", b + "\r"} {
 		f.Add(s, 1)
 	}
+	ids := []string{"spacing", "kind-label", "no-such-rule"}
 	f.Fuzz(func(t *testing.T, note string, n int) {
 		human, block := SplitNote(note)
 		if h2, b2 := SplitNote(human); h2 != human || b2 != "" {
 			t.Fatalf("human text %q still holds a block %q", human, b2)
 		}
-		if block == "" && human != note {
-			t.Fatalf("a note without a block must be all human: %q -> %q", note, human)
+		if len(ownedParts(note)) == 0 && (human != note || block != "") {
+			t.Fatalf("a note perechen owns nothing of must be all human: %q -> %q", note, human)
+		}
+		if !subsequence(nonBlankLines(human), nonBlankLines(note)) {
+			t.Fatalf("human text %q is not made of the note's lines %q", human, note)
+		}
+		// The same note with "\r\n" line ends holds the same block and text
+		// (a note with "\r" of its own has no one "\n" form to compare with).
+		if !strings.Contains(note, "\r") {
+			if h, blk := SplitNote(crlf(note)); blk != block || lfLines(h) != human {
+				t.Fatalf("CRLF note %q splits to (%q, %q), want (%q, %q)", crlf(note), h, blk, human, block)
+			}
 		}
 		var ds []rules.Diagnostic
 		for i := 0; i < n%4; i++ {
-			ds = append(ds, rules.Diagnostic{Rule: "r" + note[:min(len(note), i)], Paragraph: note[:min(len(note), 3)], Message: note})
+			ds = append(ds, rules.Diagnostic{Rule: ids[i%len(ids)], Paragraph: note[:min(len(note), 3)], Message: note})
 		}
 		nb := FormatBlock(ds, checkedAt)
 		for _, next := range []string{ReplaceBlock(note, nb), MergeNote(human, nb)} {
@@ -150,6 +208,30 @@ func FuzzNoteBlock(f *testing.F) {
 			if again := ReplaceBlock(next, nb); again != next {
 				t.Fatalf("replacing a block with itself changed the note: %q -> %q", next, again)
 			}
+			if _, write := mergeBlock(crlf(next), nb); write {
+				t.Fatalf("the note read back with CRLF would be rewritten: %q", next)
+			}
 		}
 	})
+}
+
+// nonBlankLines lists the lines of s with content, without line ends.
+func nonBlankLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(lfLines(s), "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// subsequence reports whether a's items appear in b in order.
+func subsequence(a, b []string) bool {
+	for _, x := range b {
+		if len(a) > 0 && a[0] == x {
+			a = a[1:]
+		}
+	}
+	return len(a) == 0
 }

@@ -33,11 +33,7 @@ func PlanNotes(g rules.Grid, reg *rules.Registry, diags []rules.Diagnostic, now 
 	}
 	var changes []NoteChange
 	add := func(row, col int, note, block string) {
-		_, old := SplitNote(note)
-		if old == "" && block == "" || old != "" && block != "" && SameFindings(old, block) {
-			return
-		}
-		if next := ReplaceBlock(note, block); next != note {
+		if next, write := mergeBlock(note, block); write {
 			changes = append(changes, NoteChange{Ref: rules.Ref{Sheet: g.Sheet, Row: row, Col: col}, Old: note, New: next})
 		}
 	}
@@ -53,10 +49,10 @@ func PlanNotes(g rules.Grid, reg *rules.Registry, diags []rules.Diagnostic, now 
 	}
 	for r, row := range g.Cells {
 		for c, cell := range row {
-			if _, flagged := byCell[[2]int{r, c}]; flagged || !strings.Contains(cell.Note, blockPrefix) {
+			if _, flagged := byCell[[2]int{r, c}]; flagged || len(ownedParts(cell.Note)) == 0 {
 				continue
 			}
-			add(r, c, cell.Note, "") // fixed, or outside the table: clean perechen's old block
+			add(r, c, cell.Note, "") // fixed, or outside the table: clean perechen's old block or its fragments
 		}
 	}
 	sort.Slice(changes, func(i, j int) bool {

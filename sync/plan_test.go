@@ -118,3 +118,43 @@ func TestPlanNotesMergedCellGoesToAnchor(t *testing.T) {
 var defaultProfile = gosync.OnceValues(func() (*rules.Profile, error) { return rules.LoadProfile(rules.DefaultProfile) })
 
 var now0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+// TestPlanNotesRepliesAndFragments: a person's reply shaped like a bullet
+// after perechen's block survives every cycle; bullets a person cut from
+// their header are removed, even from a cell no longer flagged, but only
+// when they are exactly perechen's.
+func TestPlanNotesRepliesAndFragments(t *testing.T) {
+	g := rules.SampleGrid()
+	reg, diags := lintGrid(t, g)
+	applyChanges(t, &g, PlanNotes(g, reg, diags, now0))
+	const reply = "• Согласен, поправлю к пятнице [ivanov]"
+	d13 := g.At(12, 3).Note
+	setNote(&g, 12, 3, d13+"\n"+reply)
+	block := FormatBlock(sampleDiags(), now0)
+	_, orphan, _ := strings.Cut(block, "\n")
+	setNote(&g, 6, 2, "Ответ отделу\n\n"+orphan)                             // C7: not flagged, fragments only
+	setNote(&g, 7, 2, "• п. 2.8 — это я написал сам [duplicate-touchpoint]") // C8: exact shape: perechen's
+	setNote(&g, 8, 2, "• Точка указана дважды. [duplicate-touchpoint]")      // C9: not perechen's shape: human
+	changes := PlanNotes(g, reg, diags, now0.Add(time.Hour))
+	applyChanges(t, &g, changes)
+	if len(changes) != 2 {
+		t.Fatalf("planned %d changes, want C7 and C8: %+v", len(changes), changes)
+	}
+	for cell, want := range map[[2]int]string{{12, 3}: d13 + "\n" + reply, {6, 2}: "Ответ отделу", {7, 2}: "",
+		{8, 2}: "• Точка указана дважды. [duplicate-touchpoint]"} {
+		if got := g.At(cell[0], cell[1]).Note; got != want {
+			t.Errorf("%s: note %q, want %q", rules.Ref{Row: cell[0], Col: cell[1]}.A1(), got, want)
+		}
+	}
+	// The reply stays through a change of findings and the removal of the block.
+	var rest []rules.Diagnostic
+	for _, d := range diags {
+		if d.Ref.Row != 12 || d.Ref.Col != 3 {
+			rest = append(rest, d)
+		}
+	}
+	applyChanges(t, &g, PlanNotes(g, reg, rest, now0.Add(2*time.Hour)))
+	if got := g.At(12, 3).Note; got != reply {
+		t.Fatalf("D13 after the fix: %q, want the reply alone", got)
+	}
+}

@@ -60,15 +60,32 @@ func (q *Quota) Wait(ctx context.Context, write bool) error {
 	at := laterOf(*next, now)
 	*next = at.Add(q.interval)
 	q.mu.Unlock()
-	if at.Equal(now) {
+	return sleepUntil(ctx, now, at)
+}
+
+// WaitReadWrite books a read and a write to go together — the read that
+// checks what a write depends on, then the write — and blocks until both
+// may go, so nothing waits between the two.
+func (q *Quota) WaitReadWrite(ctx context.Context) error {
+	q.mu.Lock()
+	now := time.Now()
+	at := laterOf(laterOf(q.nextRead, q.nextWrite), now)
+	q.nextRead, q.nextWrite = at.Add(q.interval), at.Add(q.interval)
+	q.mu.Unlock()
+	return sleepUntil(ctx, now, at)
+}
+
+// sleepUntil waits from now until at or until ctx ends. A slot booked for
+// at stays booked either way: giving it back could let a later grant and an
+// earlier one fall into the same window.
+func sleepUntil(ctx context.Context, now, at time.Time) error {
+	if !at.After(now) {
 		return nil
 	}
 	t := time.NewTimer(at.Sub(now))
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		// The slot stays booked: giving it back could let a later grant
-		// and an earlier one fall into the same window.
 		return ctx.Err()
 	case <-t.C:
 		return nil

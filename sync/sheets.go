@@ -112,13 +112,8 @@ func NewSheetsSource(cfg SheetsConfig) (*SheetsSource, error) {
 	if cfg.RetryMax <= 0 {
 		cfg.RetryMax = 60 * time.Second
 	}
-	s := &SheetsSource{cfg: cfg, log: cfg.Logger, gids: map[string]int64{}}
-	if s.log == nil {
-		l := logrus.New()
-		l.Out = io.Discard
-		s.log = l
-	}
-	s.log = s.log.WithField("source", s.String())
+	s := &SheetsSource{cfg: cfg, gids: map[string]int64{}}
+	s.log = quietIfNil(cfg.Logger).WithField("spreadsheet", s.String())
 
 	base := http.DefaultTransport
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
@@ -411,89 +406,4 @@ func rowBlank(row []rules.Cell) bool {
 		}
 	}
 	return true
-}
-
-// WriteNotes writes the changes with one batchUpdate (more only above
-// MaxBatchBytes) that sets notes and nothing else. It first reads the sheet
-// again and writes only if it still is exactly what was linted; otherwise it
-// returns ErrSheetMoved and writes nothing (a row inserted meanwhile would
-// make the notes land on the wrong cells). A narrow race between that check
-// and the write remains: the Sheets API has no conditional update.
-func (s *SheetsSource) WriteNotes(ctx context.Context, snap *Snapshot, changes []NoteChange) error {
-	if !s.cfg.Notes || len(changes) == 0 {
-		return nil
-	}
-	s.mu.Lock()
-	gid, ok := s.gids[snap.Grid.Sheet]
-	s.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("лист «%s» не читался этим источником; примечания не записаны", snap.Grid.Sheet)
-	}
-	now, _, err := s.read(ctx)
-	if err != nil {
-		return err
-	}
-	if now.Sheet != snap.Grid.Sheet || HashGrid(now) != snap.Hash {
-		s.log.WithField("changes", len(changes)).Info("sheet changed since it was read; notes not written this cycle")
-		return ErrSheetMoved
-	}
-	batches := noteBatches(gid, changes)
-	for i, reqs := range batches {
-		err := s.call(ctx, "batchUpdate", func(ctx context.Context) error {
-			_, err := s.svc.Spreadsheets.BatchUpdate(s.cfg.SpreadsheetID,
-				&sheets.BatchUpdateSpreadsheetRequest{Requests: reqs}).Fields("spreadsheetId").Context(ctx).Do()
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("примечания записаны частично (%d из %d пакетов): %w", i, len(batches), err)
-		}
-	}
-	s.log.WithFields(logrus.Fields{"notes": len(changes), "requests": len(batches)}).Info("notes written")
-	return nil
-}
-
-// noteBatches turns changes into note-only updateCells requests (one per run
-// of adjacent cells in a row), grouped into batches below MaxBatchBytes.
-func noteBatches(gid int64, changes []NoteChange) [][]*sheets.Request {
-	cs := append([]NoteChange(nil), changes...)
-	sort.Slice(cs, func(i, j int) bool {
-		a, b := cs[i].Ref, cs[j].Ref
-		return a.Row < b.Row || a.Row == b.Row && a.Col < b.Col
-	})
-	var (
-		batches [][]*sheets.Request
-		batch   []*sheets.Request
-		size    int
-	)
-	flush := func() {
-		if len(batch) > 0 {
-			batches = append(batches, batch)
-		}
-		batch, size = nil, 0
-	}
-	for i := 0; i < len(cs); {
-		j := i + 1
-		for j < len(cs) && cs[j].Ref.Row == cs[i].Ref.Row && cs[j].Ref.Col == cs[j-1].Ref.Col+1 {
-			j++
-		}
-		values := make([]*sheets.CellData, 0, j-i)
-		n := 200 // JSON framing of one request
-		for _, c := range cs[i:j] {
-			values = append(values, &sheets.CellData{Note: c.New})
-			n += len(c.New) + len(c.New)/8 + 16 // escapes and keys
-		}
-		req := &sheets.Request{UpdateCells: &sheets.UpdateCellsRequest{
-			Start:  &sheets.GridCoordinate{SheetId: gid, RowIndex: int64(cs[i].Ref.Row), ColumnIndex: int64(cs[i].Ref.Col)},
-			Rows:   []*sheets.RowData{{Values: values}},
-			Fields: "note",
-		}}
-		if size+n > MaxBatchBytes {
-			flush()
-		}
-		batch = append(batch, req)
-		size += n
-		i = j
-	}
-	flush()
-	return batches
 }

@@ -89,6 +89,9 @@ func TestSheetsRenewsRefusedToken(t *testing.T) {
 	if n := h.fake.Count("token") - tokens; n != 1 {
 		t.Fatalf("%d token fetches after the 401, want 1", n)
 	}
+	if logs := h.logs.String(); !strings.Contains(logs, "level=info msg=\"access token refused (401); fetched credentials again, retrying\"") {
+		t.Fatalf("the renewal is not logged at info:\n%s", logs)
+	}
 	// A 401 that a new token does not cure is reported, not retried forever.
 	h.fake.SetWrap(func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

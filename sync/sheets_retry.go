@@ -29,55 +29,108 @@ type SheetsError struct {
 
 func (e *SheetsError) Error() string { return e.Message }
 
-// call runs one API call with a per-attempt timeout, retrying 429, 5xx and
-// network errors with exponential backoff and jitter (honouring Retry-After),
-// at most cfg.Retries times. Other failures return at once.
+// call runs one API request with a per-attempt timeout, each attempt
+// waiting its turn in the quota first, retried as retry says.
 func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Context) error) error {
-	renewed := false
-	for attempt := 1; ; attempt++ {
-		if q := s.cfg.Limiter; q != nil {
-			// A failed fetch is retried by the call itself, which then
-			// reports it with the right error type.
-			_, _ = s.tokens.Token()
-			if err := q.Wait(ctx, op == "batchUpdate"); err != nil {
-				return &SheetsError{Op: op, Attempts: attempt, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван в очереди квоты: %v", op, err)}
-			}
+	return s.retry(ctx, op, func(ctx context.Context) error {
+		t := readTurn
+		if op == "batchUpdate" {
+			t = writeTurn
 		}
-		actx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-		err := fn(actx)
-		cancel()
+		if err := s.pace(ctx, op, t); err != nil {
+			return err
+		}
+		return s.once(ctx, fn)
+	})
+}
+
+// retry runs attempt until it succeeds, fails for good, or cfg.Retries
+// retries are spent: 429, 5xx and network errors are retried with
+// exponential backoff and jitter (honouring Retry-After), a refused token
+// (401) once at once with the credentials read again; other failures return
+// at once, explained. An attempt may be several requests (a note write
+// reads before it writes): a retry repeats all of them. A *SheetsError from
+// attempt is final (the quota queue was left).
+func (s *SheetsSource) retry(ctx context.Context, op string, attempt func(context.Context) error) error {
+	renewed := false
+	for n := 1; ; n++ {
+		err := attempt(ctx)
 		if err == nil {
 			return nil
 		}
+		var final *SheetsError
+		if errors.As(err, &final) {
+			final.Attempts = n
+			return final
+		}
 		if ctx.Err() != nil {
-			return &SheetsError{Op: op, Attempts: attempt, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван: %v", op, ctx.Err())}
+			return &SheetsError{Op: op, Attempts: n, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван: %v", op, ctx.Err())}
 		}
 		if statusOf(err) == http.StatusUnauthorized && !renewed {
 			// The cached token was refused: fetch a new one, once.
 			renewed = true
 			if rerr := s.tokens.renew(); rerr == nil {
-				s.log.WithFields(logrus.Fields{"op": op, "attempt": attempt}).Warn("access token refused (401); fetched credentials again, retrying")
+				s.log.WithFields(logrus.Fields{"op": op, "attempt": n}).Info("access token refused (401); fetched credentials again, retrying")
 				continue
 			}
 		}
 		retry, after := retryable(err)
-		if !retry || attempt > s.cfg.Retries {
-			return s.explain(op, attempt, err)
+		if !retry || n > s.cfg.Retries {
+			return s.explain(op, n, err)
 		}
-		wait := s.backoff(attempt)
+		wait := s.backoff(n)
 		if after > wait {
 			wait = min(after, s.cfg.RetryMax)
 		}
-		s.log.WithFields(logrus.Fields{"op": op, "attempt": attempt, "status": statusOf(err), "wait": wait}).
-			Warn("sheets call failed, retrying")
+		s.log.WithFields(logrus.Fields{"op": op, "attempt": n, "status": statusOf(err), "wait": wait}).
+			Info("sheets call failed, retrying")
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return &SheetsError{Op: op, Attempts: attempt, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван: %v", op, ctx.Err())}
+			return &SheetsError{Op: op, Attempts: n, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван: %v", op, ctx.Err())}
 		case <-t.C:
 		}
 	}
+}
+
+// turn is what a request books in the account's quota.
+type turn int
+
+const (
+	readTurn      turn = iota
+	writeTurn          // a batchUpdate
+	readWriteTurn      // a read and the write right after it (WriteNotes)
+)
+
+// pace waits for the request's turn in the account's quota (cfg.Limiter).
+func (s *SheetsSource) pace(ctx context.Context, op string, t turn) error {
+	q := s.cfg.Limiter
+	if q == nil {
+		return nil
+	}
+	// Refresh the token before the wait, so a slow token fetch cannot sit
+	// between a quota grant and the request it granted. A failed fetch is
+	// retried by the request itself, which then reports it with the right
+	// error type.
+	_, _ = s.tokens.Token()
+	var err error
+	if t == readWriteTurn {
+		err = q.WaitReadWrite(ctx)
+	} else {
+		err = q.Wait(ctx, t == writeTurn)
+	}
+	if err != nil {
+		return &SheetsError{Op: op, Message: fmt.Sprintf("запрос к Google Sheets (%s) прерван в очереди квоты: %v", op, err)}
+	}
+	return nil
+}
+
+// once runs one request, bounded by cfg.Timeout.
+func (s *SheetsSource) once(ctx context.Context, fn func(context.Context) error) error {
+	actx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	return fn(actx)
 }
 
 // backoff is RetryBase·2^(attempt-1), capped, with "equal jitter" (half fixed,

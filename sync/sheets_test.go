@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"google.golang.org/api/sheets/v4"
 
 	"github.com/perechen-oiv/perechen/internal/logbuf"
 	"github.com/perechen-oiv/perechen/rules"
@@ -307,19 +308,35 @@ func TestSheetsRetries(t *testing.T) {
 	})
 }
 
+// TestSheetsRowInsertedBetweenReadAndWrite: a row inserted between the
+// lint and the write moves the cells below it; their notes wait for the
+// next cycle, the cells above it get theirs.
 func TestSheetsRowInsertedBetweenReadAndWrite(t *testing.T) {
 	h := newSheetsHarness(t, rules.SampleGrid(), nil)
+	const at = 10
 	h.fake.SetHook(func(method string, n int) {
 		if method == "get" && n == 2 { // the guard read: a person inserted a row meanwhile
-			h.fake.InsertRow(sheetTitle, 8)
+			h.fake.InsertRow(sheetTitle, at)
 		}
 	})
-	_, err := h.cycle(now0)
-	if !errors.Is(err, ErrSheetMoved) {
-		t.Fatalf("err = %v, want ErrSheetMoved", err)
+	changes, err := h.cycle(now0)
+	var moved *MovedError
+	if !errors.As(err, &moved) || !errors.Is(err, ErrSheetMoved) {
+		t.Fatalf("err = %v, want a MovedError", err)
 	}
-	if h.fake.Count("batchUpdate") != 0 {
-		t.Fatal("notes written although rows moved")
+	above := 0
+	for _, c := range changes {
+		if c.Ref.Row < at {
+			above++
+		}
+	}
+	if moved.Written != above || moved.Written+len(moved.Skipped) != len(changes) || above == 0 {
+		t.Fatalf("%d written, %d skipped of %d planned (%d above the new row): %v", moved.Written, len(moved.Skipped), len(changes), above, err)
+	}
+	for _, w := range h.fake.Batches()[0] {
+		if w.Row >= at {
+			t.Fatalf("note written at %s, below the inserted row", rules.Ref{Row: w.Row, Col: w.Col}.A1())
+		}
 	}
 	h.fake.SetHook(nil)
 	if _, err := h.cycle(now0); err != nil {
@@ -355,13 +372,18 @@ func TestNoteBatchesSplit(t *testing.T) {
 		changes = append(changes, NoteChange{Ref: rules.Ref{Row: i, Col: 2}, New: big})
 	}
 	changes = append(changes, NoteChange{Ref: rules.Ref{Row: 0, Col: 3}, New: "x"}, NoteChange{Ref: rules.Ref{Row: 0, Col: 4}})
-	batches := noteBatches(7, changes)
-	if len(batches) < 2 {
-		t.Fatalf("4.8 MB of notes in %d batch(es)", len(batches))
+	chunks := chunkChanges(changes)
+	if len(chunks) < 2 {
+		t.Fatalf("4.8 MB of notes in %d batch(es)", len(chunks))
 	}
 	total := 0
-	for _, b := range batches {
-		for _, r := range b {
+	var first []*sheets.Request
+	for _, c := range chunks {
+		reqs := noteRequests(7, c)
+		if first == nil {
+			first = reqs
+		}
+		for _, r := range reqs {
 			uc := r.UpdateCells
 			if uc == nil || uc.Fields != "note" || uc.Start.SheetId != 7 {
 				t.Fatalf("bad request %+v", r)
@@ -369,8 +391,8 @@ func TestNoteBatchesSplit(t *testing.T) {
 			total += len(uc.Rows[0].Values)
 		}
 	}
-	if total != len(changes) || len(batches[0][0].UpdateCells.Rows[0].Values) != 3 {
-		t.Fatalf("%d cells written, first run %d cells (C1:E1 adjacent)", total, len(batches[0][0].UpdateCells.Rows[0].Values))
+	if total != len(changes) || len(first[0].UpdateCells.Rows[0].Values) != 3 {
+		t.Fatalf("%d cells written, first run %d cells (C1:E1 adjacent)", total, len(first[0].UpdateCells.Rows[0].Values))
 	}
 }
 

@@ -2,6 +2,9 @@ package sync
 
 import (
 	"context"
+	"io"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/perechen-oiv/perechen/rules"
 )
@@ -25,6 +28,16 @@ type Prober interface {
 	// Unchanged reports whether a Fetch now would return a snapshot with
 	// this hash. false means "fetch to find out", never "changed for sure".
 	Unchanged(ctx context.Context, hash string) (bool, error)
+}
+
+// quietIfNil is log, or a logger that discards everything when log is nil.
+func quietIfNil(log logrus.FieldLogger) logrus.FieldLogger {
+	if log != nil {
+		return log
+	}
+	l := logrus.New()
+	l.Out = io.Discard
+	return l
 }
 
 // Snapshot is one read of a source.

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/sirupsen/logrus"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/perechen-oiv/perechen/publish"
@@ -48,6 +49,9 @@ type XLSXConfig struct {
 	// CopyPath is where copy mode writes; default <name>.perechen.xlsx next
 	// to the file.
 	CopyPath string
+	// Logger receives the notes written and the writes skipped; nil logs
+	// nothing.
+	Logger logrus.FieldLogger
 }
 
 // XLSXSource reads an XLSX file (on a shared drive, say) and writes findings
@@ -64,6 +68,7 @@ type XLSXConfig struct {
 // with no changes): it rewrites the copy only when its content would change.
 type XLSXSource struct {
 	cfg XLSXConfig
+	log logrus.FieldLogger
 
 	mu       gosync.Mutex
 	last     fileState // the last Fetch
@@ -98,6 +103,7 @@ func NewXLSXSource(cfg XLSXConfig) (*XLSXSource, error) {
 		return nil, fmt.Errorf("неизвестный режим записи %q: допустимы copy, in-place, off", cfg.Mode)
 	}
 	s := &XLSXSource{cfg: cfg, copyPath: cfg.CopyPath}
+	s.log = quietIfNil(cfg.Logger).WithField("file", cfg.Path)
 	if s.copyPath == "" {
 		ext := filepath.Ext(cfg.Path)
 		s.copyPath = strings.TrimSuffix(cfg.Path, ext) + ".perechen.xlsx"
@@ -224,64 +230,82 @@ func (s *XLSXSource) readFile() ([]byte, fileState, error) {
 	return data, fileState{size: int64(len(data)), mtime: info.ModTime(), sum: hex.EncodeToString(sum[:]), perm: info.Mode().Perm()}, nil
 }
 
-// WriteNotes writes the changes as comments (see XLSXSource for the modes).
+// WriteNotes writes the changes as comments (see XLSXSource for the modes)
+// and logs what it did.
 func (s *XLSXSource) WriteNotes(ctx context.Context, snap *Snapshot, changes []NoteChange) error {
+	wrote, err := s.writeNotes(snap, changes)
+	log := s.log.WithFields(logrus.Fields{"notes": len(changes), "mode": s.cfg.Mode})
+	switch {
+	case errors.Is(err, ErrSheetMoved):
+		log.Info("file changed since it was read; notes not written this cycle")
+	case errors.Is(err, ErrFileLocked):
+		log.WithField("error", err).Info("file is open in Excel or LibreOffice; notes not written this cycle")
+	case err == nil && wrote && s.cfg.Mode == XLSXModeCopy:
+		log.WithField("copy", s.copyPath).Info("annotated copy written")
+	case err == nil && wrote:
+		log.Info("notes written")
+	}
+	return err
+}
+
+// writeNotes is WriteNotes; wrote is false when nothing needed writing.
+func (s *XLSXSource) writeNotes(snap *Snapshot, changes []NoteChange) (wrote bool, err error) {
 	if s.cfg.Mode == XLSXModeOff {
-		return nil
+		return false, nil
 	}
 	if s.cfg.Mode == XLSXModeInPlace && len(changes) == 0 {
-		return nil
+		return false, nil
 	}
 	if s.cfg.Mode == XLSXModeInPlace {
 		if lock := lockFile(s.cfg.Path); lock != "" {
-			return fmt.Errorf("%s: %w (%s)", s.cfg.Path, ErrFileLocked, filepath.Base(lock))
+			return false, fmt.Errorf("%s: %w (%s)", s.cfg.Path, ErrFileLocked, filepath.Base(lock))
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.last.gridHash == "" || s.last.gridHash != snap.Hash {
-		return ErrSheetMoved
+		return false, ErrSheetMoved
 	}
 	data, st, err := s.readFile()
 	if err != nil {
-		return err
+		return false, err
 	}
 	if !st.sameBytes(s.last) {
-		return ErrSheetMoved
+		return false, ErrSheetMoved
 	}
 	key := copyKey(st.sum, changes)
 	if s.cfg.Mode == XLSXModeCopy && key == s.copyKey {
 		if _, err := os.Stat(s.copyPath); err == nil {
-			return nil // the copy already holds exactly this
+			return false, nil // the copy already holds exactly this
 		}
 	}
 	out, err := annotate(data, snap.Grid.Sheet, changes)
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.cfg.Path, err)
+		return false, fmt.Errorf("%s: %w", s.cfg.Path, err)
 	}
 	if s.cfg.Mode == XLSXModeCopy {
 		if err := publish.WriteFileAtomic(s.copyPath, out, 0o644); err != nil {
-			return fmt.Errorf("копия с примечаниями не записана: %v", err)
+			return false, fmt.Errorf("копия с примечаниями не записана: %v", err)
 		}
 		s.copyKey = key
-		return nil
+		return true, nil
 	}
 	if err := publish.WriteFileAtomic(s.cfg.Path+".bak", data, st.perm); err != nil {
-		return fmt.Errorf("резервная копия %s.bak не записана, файл не изменён: %v", s.cfg.Path, err)
+		return false, fmt.Errorf("резервная копия %s.bak не записана, файл не изменён: %v", s.cfg.Path, err)
 	}
 	// Last look before replacing: a person may have saved or opened the file
 	// while we annotated it.
 	if lock := lockFile(s.cfg.Path); lock != "" {
-		return fmt.Errorf("%s: %w (%s)", s.cfg.Path, ErrFileLocked, filepath.Base(lock))
+		return false, fmt.Errorf("%s: %w (%s)", s.cfg.Path, ErrFileLocked, filepath.Base(lock))
 	}
 	if info, err := os.Stat(s.cfg.Path); err != nil || info.Size() != st.size || !info.ModTime().Equal(st.mtime) {
-		return ErrSheetMoved
+		return false, ErrSheetMoved
 	}
 	if err := publish.WriteFileAtomic(s.cfg.Path, out, st.perm); err != nil {
-		return fmt.Errorf("файл %s не записан (он не изменён): %v", s.cfg.Path, err)
+		return false, fmt.Errorf("файл %s не записан (он не изменён): %v", s.cfg.Path, err)
 	}
 	s.last = fileState{} // the next write needs a fresh read
-	return nil
+	return true, nil
 }
 
 func (a fileState) sameBytes(b fileState) bool {

@@ -13,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/perechen-oiv/perechen/internal/logbuf"
 	"github.com/perechen-oiv/perechen/rules"
 )
 
@@ -338,5 +340,36 @@ func TestXLSXLibreOfficeRoundTrip(t *testing.T) {
 	again, err := xlsxCycle(t, s, now0.Add(time.Hour))
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second cycle on the LibreOffice file: %d changes, %v", len(again), err)
+	}
+}
+
+// TestXLSXLogs: the XLSX source logs through the logger it is given — a
+// write, and a write skipped because the file changed, both at info.
+func TestXLSXLogs(t *testing.T) {
+	path := writeTemp(t, "reg.xlsx", sampleWorkbook(t))
+	logs := &logbuf.Buffer{}
+	logger := logrus.New()
+	logger.Out = logs
+	s, _ := NewXLSXSource(XLSXConfig{Path: path, Mode: XLSXModeInPlace, Logger: logger.WithField("source", "oiv")})
+	snap, err := s.Fetch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, diags := lintGrid(t, snap.Grid)
+	changes := PlanNotes(snap.Grid, reg, diags, now0)
+	if err := s.WriteNotes(context.Background(), snap, changes); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteNotes(context.Background(), snap, changes); !errors.Is(err, ErrSheetMoved) {
+		t.Fatalf("a second write from the same read: %v", err)
+	}
+	out := logs.String()
+	for _, want := range []string{"level=info msg=\"notes written\"", "file changed since it was read", "source=oiv", "file=" + path} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "level=error") || strings.Contains(out, "level=warn") {
+		t.Errorf("logged above info:\n%s", out)
 	}
 }

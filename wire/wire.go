@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/perechen-oiv/perechen/calendar"
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
@@ -29,7 +31,9 @@ func Deps(m *daemon.Metrics) (daemon.Deps, error) {
 func DepsWithQuota(m *daemon.Metrics, perMinute int) (daemon.Deps, error) {
 	quotas := psync.NewQuotaSet(perMinute)
 	return daemon.Deps{
-		NewSource:    func(s config.Source) (psync.Source, error) { return sourceWithQuota(s, m, quotas) },
+		NewSource: func(s config.Source, log logrus.FieldLogger) (psync.Source, error) {
+			return sourceWithQuota(s, m, quotas, log)
+		},
 		NewTargets:   Targets,
 		Renderers:    Renderers,
 		PlanNotes:    psync.PlanNotes,
@@ -40,12 +44,12 @@ func DepsWithQuota(m *daemon.Metrics, perMinute int) (daemon.Deps, error) {
 }
 
 // Source opens the Google Sheet or XLSX file of one config entry, with a
-// quota of its own (one-shot commands).
+// quota of its own (one-shot commands), logging nothing.
 func Source(s config.Source, m *daemon.Metrics) (psync.Source, error) {
-	return sourceWithQuota(s, m, psync.NewQuotaSet(config.DefaultSheetsQuotaPerMinute))
+	return sourceWithQuota(s, m, psync.NewQuotaSet(config.DefaultSheetsQuotaPerMinute), nil)
 }
 
-func sourceWithQuota(s config.Source, m *daemon.Metrics, quotas *psync.QuotaSet) (psync.Source, error) {
+func sourceWithQuota(s config.Source, m *daemon.Metrics, quotas *psync.QuotaSet, log logrus.FieldLogger) (psync.Source, error) {
 	switch {
 	case s.GoogleSheets != nil:
 		gs := s.GoogleSheets
@@ -54,9 +58,9 @@ func sourceWithQuota(s config.Source, m *daemon.Metrics, quotas *psync.QuotaSet)
 			client = &http.Client{Transport: m.RoundTripper(s.Name, nil)}
 		}
 		return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
-			Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: client, Notes: s.Notes, Quotas: quotas})
+			Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: client, Notes: s.Notes, Quotas: quotas, Logger: log})
 	case s.XLSX != nil:
-		return psync.NewXLSXSource(psync.XLSXConfig{Path: s.XLSX.Path, Sheet: s.XLSX.Sheet, Mode: s.XLSXMode(), CopyPath: s.XLSX.CopyPath})
+		return psync.NewXLSXSource(psync.XLSXConfig{Path: s.XLSX.Path, Sheet: s.XLSX.Sheet, Mode: s.XLSXMode(), CopyPath: s.XLSX.CopyPath, Logger: log})
 	}
 	return nil, fmt.Errorf("источник %q: укажите google_sheets или xlsx", s.Name)
 }

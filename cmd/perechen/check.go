@@ -167,7 +167,7 @@ func checkSource(ctx context.Context, deps daemon.Deps, s config.Source, dryRun 
 		return fail(err)
 	}
 	r.Profile = profile.Name
-	src, err := deps.NewSource(s)
+	src, err := deps.NewSource(s, nil)
 	if err != nil {
 		return fail(err)
 	}
@@ -215,6 +215,8 @@ func checkSource(ctx context.Context, deps daemon.Deps, s config.Source, dryRun 
 	if err := src.WriteNotes(ctx, snap, changes); err != nil {
 		if errors.Is(err, psync.ErrSheetMoved) || errors.Is(err, psync.ErrFileLocked) {
 			r.Skipped = fmt.Sprintf("запись пропущена: %v, повторите", err)
+			var moved *psync.MovedError // the cells people did not touch meanwhile were written
+			r.Written = errors.As(err, &moved) && moved.Written > 0
 			return r
 		}
 		r.Skipped = "примечания не записаны: " + err.Error()

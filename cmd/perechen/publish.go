@@ -109,7 +109,7 @@ func publishSource(ctx context.Context, e env, cfg *config.Config, s config.Sour
 	if err != nil {
 		return fail(err)
 	}
-	src, err := deps.NewSource(s)
+	src, err := deps.NewSource(s, nil)
 	if err != nil {
 		return fail(err)
 	}

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
 	"github.com/perechen-oiv/perechen/publish"
@@ -64,7 +66,7 @@ func testDeps(grids map[string]rules.Grid) func(*daemon.Metrics) (daemon.Deps, e
 			return daemon.Deps{}, fmt.Errorf("no metrics for the RoundTripper")
 		}
 		return daemon.Deps{
-			NewSource: func(s config.Source) (psync.Source, error) {
+			NewSource: func(s config.Source, _ logrus.FieldLogger) (psync.Source, error) {
 				mu.Lock()
 				defer mu.Unlock()
 				return &memSource{g: grids[s.Name]}, nil

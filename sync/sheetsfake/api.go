@@ -132,9 +132,10 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 
 var a1Re = regexp.MustCompile(`^[A-Z]*[0-9]*(:[A-Z]*[0-9]*)?$`)
 
-// resolveRange finds the sheet a range names; a range without a sheet name
-// ("A1:E20") means the first sheet, as in Sheets.
-func (f *Fake) resolveRange(rng string) (*sheet, error) {
+// resolveRange finds the sheet a range names and its A1 cells part ("" for
+// the whole sheet); a range without a sheet name ("A1:E20") means the first
+// sheet, as in Sheets.
+func (f *Fake) resolveRange(rng string) (*sheet, string, error) {
 	title, cells := rng, ""
 	if strings.HasPrefix(rng, "'") {
 		end := 1
@@ -152,46 +153,109 @@ func (f *Fake) resolveRange(rng string) (*sheet, error) {
 			end++
 		}
 		if end >= len(rng) {
-			return nil, fmt.Errorf("Unable to parse range: %s", rng)
+			return nil, "", fmt.Errorf("Unable to parse range: %s", rng)
 		}
 		title, cells = b.String(), strings.TrimPrefix(rng[end+1:], "!")
 	} else if i := strings.LastIndex(rng, "!"); i >= 0 {
 		title, cells = rng[:i], rng[i+1:]
 	}
 	if !a1Re.MatchString(cells) {
-		return nil, fmt.Errorf("Unable to parse range: %s", rng)
+		return nil, "", fmt.Errorf("Unable to parse range: %s", rng)
 	}
 	if sh := f.sheetLocked(title); sh != nil && title != "" {
-		return sh, nil
+		return sh, cells, nil
 	}
 	if !strings.HasPrefix(rng, "'") && !strings.Contains(rng, "!") && a1Re.MatchString(rng) && len(f.sheets) > 0 {
-		return f.sheets[0], nil
+		return f.sheets[0], rng, nil
 	}
-	return nil, fmt.Errorf("Unable to parse range: %s", rng)
+	return nil, "", fmt.Errorf("Unable to parse range: %s", rng)
+}
+
+// a1Bounds resolves the cells part of a range ("", "C22", "A1:E20", "5:7",
+// "A:C") to [row0, row1, col0, col1), an open side meaning the grid's edge.
+func a1Bounds(cells string, rows, cols int) [4]int {
+	b := [4]int{0, rows, 0, cols}
+	if cells == "" {
+		return b
+	}
+	from, to, isRange := strings.Cut(cells, ":")
+	if !isRange {
+		to = from
+	}
+	r0, c0 := a1Cell(from)
+	r1, c1 := a1Cell(to)
+	if r0 >= 0 {
+		b[0] = r0
+	}
+	if r1 >= 0 {
+		b[1] = r1 + 1
+	}
+	if c0 >= 0 {
+		b[2] = c0
+	}
+	if c1 >= 0 {
+		b[3] = c1 + 1
+	}
+	return b
+}
+
+// a1Cell reads "C22" as row 21, column 2; a missing part is -1.
+func a1Cell(s string) (row, col int) {
+	letters := strings.TrimRight(s, "0123456789")
+	row, col = -1, -1
+	if n, err := strconv.Atoi(s[len(letters):]); err == nil && n > 0 {
+		row = n - 1
+	}
+	if letters != "" {
+		col = 0
+		for _, ch := range letters {
+			col = col*26 + int(ch-'A'+1)
+		}
+		col--
+	}
+	return row, col
 }
 
 // handleGet serves spreadsheets.get: properties of all (or the ranged)
-// sheets and, with includeGridData, their cells.
+// sheets and, with includeGridData, their cells — one GridData per range
+// asked of a sheet, as Sheets answers.
 func (f *Fake) handleGet(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f.mu.Lock()
 	selected := f.sheets
+	var ranged map[*sheet][]string // the cells parts asked of each sheet
 	if ranges := q["ranges"]; len(ranges) > 0 {
-		selected = nil
+		ranged = map[*sheet][]string{}
 		for _, rng := range ranges {
-			sh, err := f.resolveRange(rng)
+			sh, cells, err := f.resolveRange(rng)
 			if err != nil {
 				f.mu.Unlock()
 				apiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), 0)
 				return
 			}
-			selected = append(selected, sh)
+			ranged[sh] = append(ranged[sh], cells)
+		}
+		selected = nil
+		for _, sh := range f.sheets { // in the spreadsheet's order, each once
+			if ranged[sh] != nil {
+				selected = append(selected, sh)
+			}
 		}
 	}
 	withData := q.Get("includeGridData") == "true"
 	var sheets []any
 	for i, sh := range selected {
-		sheets = append(sheets, sheetJSON(sh, i, withData))
+		var data []any
+		if withData {
+			cells := ranged[sh]
+			if cells == nil {
+				cells = []string{""}
+			}
+			for _, c := range cells {
+				data = append(data, gridData(sh, c, f.noteView))
+			}
+		}
+		sheets = append(sheets, sheetJSON(sh, i, data))
 	}
 	resp := map[string]any{
 		"spreadsheetId":  f.ID,
@@ -203,12 +267,8 @@ func (f *Fake) handleGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, resp)
 }
 
-func sheetJSON(sh *sheet, index int, withData bool) map[string]any {
-	rows, cols := 1000, 26
-	rows = max(rows, len(sh.cells))
-	for _, row := range sh.cells {
-		cols = max(cols, len(row))
-	}
+func sheetJSON(sh *sheet, index int, data []any) map[string]any {
+	rows, cols := gridSize(sh)
 	out := map[string]any{
 		"properties": map[string]any{
 			"sheetId": sh.id, "title": sh.title, "index": index, "sheetType": "GRID",
@@ -223,43 +283,66 @@ func sheetJSON(sh *sheet, index int, withData bool) map[string]any {
 	if merges != nil {
 		out["merges"] = merges
 	}
-	if withData {
-		var rowData []any
-		last := len(sh.cells) - 1
-		for last >= 0 && rowEmpty(sh.cells[last]) {
-			last--
-		}
-		for _, row := range sh.cells[:last+1] {
-			var values []any
-			for _, c := range row {
-				v := map[string]any{}
-				if c.Value != "" {
-					v["formattedValue"] = c.Value
-					v["userEnteredValue"] = map[string]any{"stringValue": c.Value}
-					v["effectiveValue"] = map[string]any{"stringValue": c.Value}
-					v["effectiveFormat"] = map[string]any{"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
-				}
-				if c.Note != "" {
-					v["note"] = c.Note
-				}
-				values = append(values, v)
-			}
-			for len(values) > 0 && len(values[len(values)-1].(map[string]any)) == 0 {
-				values = values[:len(values)-1]
-			}
-			rd := map[string]any{}
-			if len(values) > 0 {
-				rd["values"] = values
-			}
-			rowData = append(rowData, rd)
-		}
-		gd := map[string]any{"rowMetadata": []any{}, "columnMetadata": []any{}}
-		if rowData != nil {
-			gd["rowData"] = rowData
-		}
-		out["data"] = []any{gd}
+	if data != nil {
+		out["data"] = data
 	}
 	return out
+}
+
+// gridData is the GridData of one range of a sheet: its cells from the
+// range's top-left corner, trailing empty cells and rows left out. Notes
+// pass through view (nil: as stored).
+func gridData(sh *sheet, cells string, view func(string) string) map[string]any {
+	rows, cols := gridSize(sh)
+	b := a1Bounds(cells, rows, cols)
+	last := min(len(sh.cells), b[1]) - 1
+	for last >= b[0] && rowEmpty(rangeRow(sh.cells[last], b)) {
+		last--
+	}
+	var rowData []any
+	for r := b[0]; r <= last; r++ {
+		var values []any
+		for _, c := range rangeRow(sh.cells[r], b) {
+			v := map[string]any{}
+			if c.Value != "" {
+				v["formattedValue"] = c.Value
+				v["userEnteredValue"] = map[string]any{"stringValue": c.Value}
+				v["effectiveValue"] = map[string]any{"stringValue": c.Value}
+				v["effectiveFormat"] = map[string]any{"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
+			}
+			if note := c.Note; note != "" {
+				if view != nil {
+					note = view(note)
+				}
+				v["note"] = note
+			}
+			values = append(values, v)
+		}
+		for len(values) > 0 && len(values[len(values)-1].(map[string]any)) == 0 {
+			values = values[:len(values)-1]
+		}
+		rd := map[string]any{}
+		if len(values) > 0 {
+			rd["values"] = values
+		}
+		rowData = append(rowData, rd)
+	}
+	gd := map[string]any{"rowMetadata": []any{}, "columnMetadata": []any{}}
+	if b[0] > 0 {
+		gd["startRow"] = b[0]
+	}
+	if b[2] > 0 {
+		gd["startColumn"] = b[2]
+	}
+	if rowData != nil {
+		gd["rowData"] = rowData
+	}
+	return gd
+}
+
+// rangeRow is the part of row within the columns of bounds b.
+func rangeRow(row []rules.Cell, b [4]int) []rules.Cell {
+	return row[min(b[2], len(row)):min(b[3], len(row))]
 }
 
 func rowEmpty(row []rules.Cell) bool {
@@ -275,7 +358,7 @@ func rowEmpty(row []rules.Cell) bool {
 // trailing empty cells and rows trimmed, as Sheets returns them.
 func (f *Fake) handleValuesGet(w http.ResponseWriter, r *http.Request, rng string) {
 	f.mu.Lock()
-	sh, err := f.resolveRange(rng)
+	sh, _, err := f.resolveRange(rng)
 	if err != nil {
 		f.mu.Unlock()
 		apiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), 0)

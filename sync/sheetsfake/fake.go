@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -48,6 +49,7 @@ type Fake struct {
 	delay       time.Duration
 	hook        func(method string, n int)
 	wrap        func(http.Handler) http.Handler
+	noteView    func(note string) string // how reads hand notes back; nil: as stored
 }
 
 type sheet struct {
@@ -262,6 +264,48 @@ func (f *Fake) InsertRow(title string, row int) {
 		}
 	}
 }
+
+// DeleteRow deletes a row, shifting cells, notes and merges below it up, as
+// Sheets does; a merge loses the row, and goes when nothing is left of it.
+func (f *Fake) DeleteRow(title string, row int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	sh := f.mustSheet(title)
+	if row < len(sh.cells) {
+		sh.cells = append(sh.cells[:row], sh.cells[row+1:]...)
+	}
+	merges := sh.merges[:0]
+	for _, m := range sh.merges {
+		switch {
+		case m.Row0 > row:
+			m.Row0--
+			m.Row1--
+		case m.Row1 >= row:
+			m.Row1--
+		}
+		if m.Row1 >= m.Row0 && (m.Row1 > m.Row0 || m.Col1 > m.Col0) {
+			merges = append(merges, m)
+		}
+	}
+	sh.merges = merges
+}
+
+// SetNoteView makes reads hand every note back through view, as Google may
+// (NotesCRLF, NotesTrimmed); what is stored does not change. nil restores
+// notes as stored.
+func (f *Fake) SetNoteView(view func(note string) string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noteView = view
+}
+
+// NotesCRLF is a note with "\r\n" line ends.
+func NotesCRLF(note string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(note, "\r\n", "\n"), "\n", "\r\n")
+}
+
+// NotesTrimmed is a note without white space at either end.
+func NotesTrimmed(note string) string { return strings.TrimSpace(note) }
 
 // Rename renames a sheet.
 func (f *Fake) Rename(oldTitle, newTitle string) {

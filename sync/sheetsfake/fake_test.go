@@ -220,3 +220,49 @@ func TestInsertRowShiftsCellsAndMerges(t *testing.T) {
 		t.Fatalf("merges %v", g.Merges)
 	}
 }
+
+func TestGetRangesSliceTheGrid(t *testing.T) {
+	f := New(t)
+	f.LoadGrid(rules.Grid{Sheet: "Лист1", Cells: [][]rules.Cell{
+		{{Value: "a1"}, {Value: "b1"}}, {{Value: "a2", Note: "n2"}, {Value: "b2"}, {Value: "c2"}}, {{Value: "a3"}}, {{Value: "a4"}}}})
+	f.AddSheet("Второй")
+	f.SetNoteView(func(n string) string { return "[" + n + "]" })
+	c := authedClient(t, f)
+	q := url.Values{"includeGridData": {"true"}, "fields": {"sheets(properties(title),data(startRow,startColumn,rowData(values(formattedValue,note))))"},
+		"ranges": {"'Лист1'!2:3", "'Лист1'!B1", "'Лист1'!B2:Z9"}}
+	code, body := do(t, c, "GET", f.URL+"v4/spreadsheets/"+f.ID+"?"+q.Encode(), "")
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	want := `{"sheets":[{"data":[` +
+		`{"rowData":[{"values":[{"formattedValue":"a2","note":"[n2]"},{"formattedValue":"b2"},{"formattedValue":"c2"}]},{"values":[{"formattedValue":"a3"}]}],"startRow":1},` +
+		`{"rowData":[{"values":[{"formattedValue":"b1"}]}],"startColumn":1},` +
+		`{"rowData":[{"values":[{"formattedValue":"b2"},{"formattedValue":"c2"}]}],"startColumn":1,"startRow":1}],` +
+		`"properties":{"title":"Лист1"}}]}`
+	if strings.TrimSpace(body) != want {
+		t.Fatalf("ranged get:\n%s\nwant\n%s", body, want)
+	}
+	if f.Note("Лист1", 1, 0) != "n2" {
+		t.Fatal("the view changed the stored note")
+	}
+}
+
+func TestDeleteRowShiftsCellsAndMerges(t *testing.T) {
+	f := New(nil)
+	defer f.Close()
+	f.LoadGrid(rules.Grid{Sheet: "Лист1", Cells: [][]rules.Cell{{{Value: "0"}}, {{Value: "1", Note: "n1"}}, {{Value: "2", Note: "n2"}}},
+		Merges: []rules.Range{{Row0: 1, Col0: 0, Row1: 2, Col1: 0}, {Row0: 2, Col0: 1, Row1: 3, Col1: 1}, {Row0: 1, Col0: 2, Row1: 1, Col1: 3}}})
+	f.DeleteRow("Лист1", 1)
+	g := f.Grid("Лист1")
+	if g.Value(0, 0) != "0" || g.Value(1, 0) != "2" || g.At(1, 0).Note != "n2" || len(g.Cells) != 2 {
+		t.Fatalf("cells %v", g.Cells)
+	}
+	// A1:A2-merge loses a row and is one cell (gone); B3:B4 moves up; C2:D2 loses its only row.
+	want := []rules.Range{{Row0: 1, Col0: 1, Row1: 2, Col1: 1}}
+	if !reflect.DeepEqual(g.Merges, want) {
+		t.Fatalf("merges %v", g.Merges)
+	}
+	if NotesCRLF("a\nb\r\nc") != "a\r\nb\r\nc" || NotesTrimmed("\n a \n") != "a" {
+		t.Fatal("note views")
+	}
+}
