@@ -5,19 +5,25 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/perechen-oiv/perechen/rules"
 )
 
-// serve routes a request: the token endpoint or the Sheets API.
+// serve routes a request: the token endpoint, the metadata server, the
+// Drive API or the Sheets API.
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/token" {
+	switch {
+	case r.URL.Path == "/token":
 		f.handleToken(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, "/computeMetadata/"):
+		f.handleMetadata(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, "/drive/v3/files/"):
+		f.handleDrive(w, r)
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/v4/spreadsheets/")
@@ -38,13 +44,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "NOT_FOUND", "unsupported call "+r.Method+" "+r.URL.Path, 0)
 		return
 	}
-	n := f.count(method)
-	f.runHook(method, n)
-	if !f.injectFault(w, r) {
-		return
-	}
-	if !f.authorized(r) {
-		apiError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.", 0)
+	if !f.admit(w, r, method, "sheets") {
 		return
 	}
 	f.mu.Lock()
@@ -58,6 +58,10 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission", 0)
 		return
 	}
+	if limit, refused := f.quotaRefuses(method); refused {
+		quotaExceeded(w, limit)
+		return
+	}
 	switch method {
 	case "get":
 		f.handleGet(w, r)
@@ -66,6 +70,57 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	case "batchUpdate":
 		f.handleBatchUpdate(w, r)
 	}
+}
+
+// admit counts an API request, runs the hook and queued faults, and checks
+// what Google checks before the resource: the token, that the project has
+// the API enabled, and that the token's scopes allow the API. false when
+// the request was answered.
+func (f *Fake) admit(w http.ResponseWriter, r *http.Request, method, api string) bool {
+	n := f.count(method)
+	f.runHook(method, n)
+	if !f.injectFault(w, r) {
+		return false
+	}
+	scopes, ok := f.tokenScopes(r)
+	if !ok {
+		apiError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.", 0)
+		return false
+	}
+	f.mu.Lock()
+	disabled := f.disabled[api]
+	f.mu.Unlock()
+	if disabled {
+		serviceDisabled(w, api)
+		return false
+	}
+	service, _, _ := apiService(api)
+	if !scopeAllows(scopes, api) {
+		insufficientScopes(w, service)
+		return false
+	}
+	return true
+}
+
+// scopeAllows says whether a token's scopes reach the API, as Google's
+// scope lists for spreadsheets.get/batchUpdate and files.get do.
+func scopeAllows(scopes, api string) bool {
+	const auth = "https://www.googleapis.com/auth/"
+	for _, s := range strings.Fields(strings.ReplaceAll(scopes, ",", " ")) {
+		switch strings.TrimPrefix(s, auth) {
+		case "drive", "drive.file":
+			return true
+		case "spreadsheets":
+			if api == "sheets" {
+				return true
+			}
+		case "drive.metadata.readonly", "drive.metadata", "drive.readonly":
+			if api == "drive" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // injectFault applies the next queued fault and the global delay; false
@@ -102,21 +157,19 @@ func (f *Fake) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-func (f *Fake) authorized(r *http.Request) bool {
+// tokenScopes finds the scopes of the request's access token; false when
+// the fake did not issue it.
+func (f *Fake) tokenScopes(r *http.Request) (string, bool) {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return ok && f.tokens[tok]
+	scopes, issued := f.tokens[tok]
+	return scopes, ok && issued
 }
 
 // apiError writes Google's JSON error shape.
 func apiError(w http.ResponseWriter, code int, status, msg string, retryAfter time.Duration) {
-	if retryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
-	}
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": code, "message": msg, "status": status}})
+	writeError(w, code, map[string]any{"code": code, "message": msg, "status": status}, retryAfter)
 }
 
 func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
@@ -130,152 +183,11 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	_ = json.NewEncoder(w).Encode(m.apply(v))
 }
 
-var a1Re = regexp.MustCompile(`^[A-Z]*[0-9]*(:[A-Z]*[0-9]*)?$`)
-
-// resolveRange finds the sheet a range names; a range without a sheet name
-// ("A1:E20") means the first sheet, as in Sheets.
-func (f *Fake) resolveRange(rng string) (*sheet, error) {
-	title, cells := rng, ""
-	if strings.HasPrefix(rng, "'") {
-		end := 1
-		var b strings.Builder
-		for end < len(rng) {
-			if rng[end] == '\'' {
-				if end+1 < len(rng) && rng[end+1] == '\'' {
-					b.WriteByte('\'')
-					end += 2
-					continue
-				}
-				break
-			}
-			b.WriteByte(rng[end])
-			end++
-		}
-		if end >= len(rng) {
-			return nil, fmt.Errorf("Unable to parse range: %s", rng)
-		}
-		title, cells = b.String(), strings.TrimPrefix(rng[end+1:], "!")
-	} else if i := strings.LastIndex(rng, "!"); i >= 0 {
-		title, cells = rng[:i], rng[i+1:]
-	}
-	if !a1Re.MatchString(cells) {
-		return nil, fmt.Errorf("Unable to parse range: %s", rng)
-	}
-	if sh := f.sheetLocked(title); sh != nil && title != "" {
-		return sh, nil
-	}
-	if !strings.HasPrefix(rng, "'") && !strings.Contains(rng, "!") && a1Re.MatchString(rng) && len(f.sheets) > 0 {
-		return f.sheets[0], nil
-	}
-	return nil, fmt.Errorf("Unable to parse range: %s", rng)
-}
-
-// handleGet serves spreadsheets.get: properties of all (or the ranged)
-// sheets and, with includeGridData, their cells.
-func (f *Fake) handleGet(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f.mu.Lock()
-	selected := f.sheets
-	if ranges := q["ranges"]; len(ranges) > 0 {
-		selected = nil
-		for _, rng := range ranges {
-			sh, err := f.resolveRange(rng)
-			if err != nil {
-				f.mu.Unlock()
-				apiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), 0)
-				return
-			}
-			selected = append(selected, sh)
-		}
-	}
-	withData := q.Get("includeGridData") == "true"
-	var sheets []any
-	for i, sh := range selected {
-		sheets = append(sheets, sheetJSON(sh, i, withData))
-	}
-	resp := map[string]any{
-		"spreadsheetId":  f.ID,
-		"properties":     map[string]any{"title": "Перечень (fake)", "locale": "ru_RU", "timeZone": "Europe/Moscow"},
-		"sheets":         sheets,
-		"spreadsheetUrl": "https://docs.google.com/spreadsheets/d/" + f.ID + "/edit",
-	}
-	f.mu.Unlock()
-	writeJSON(w, r, resp)
-}
-
-func sheetJSON(sh *sheet, index int, withData bool) map[string]any {
-	rows, cols := 1000, 26
-	rows = max(rows, len(sh.cells))
-	for _, row := range sh.cells {
-		cols = max(cols, len(row))
-	}
-	out := map[string]any{
-		"properties": map[string]any{
-			"sheetId": sh.id, "title": sh.title, "index": index, "sheetType": "GRID",
-			"gridProperties": map[string]any{"rowCount": rows, "columnCount": cols, "frozenRowCount": 0},
-		},
-	}
-	var merges []any
-	for _, m := range sh.merges {
-		merges = append(merges, map[string]any{"sheetId": sh.id, "startRowIndex": m.Row0, "endRowIndex": m.Row1 + 1,
-			"startColumnIndex": m.Col0, "endColumnIndex": m.Col1 + 1})
-	}
-	if merges != nil {
-		out["merges"] = merges
-	}
-	if withData {
-		var rowData []any
-		last := len(sh.cells) - 1
-		for last >= 0 && rowEmpty(sh.cells[last]) {
-			last--
-		}
-		for _, row := range sh.cells[:last+1] {
-			var values []any
-			for _, c := range row {
-				v := map[string]any{}
-				if c.Value != "" {
-					v["formattedValue"] = c.Value
-					v["userEnteredValue"] = map[string]any{"stringValue": c.Value}
-					v["effectiveValue"] = map[string]any{"stringValue": c.Value}
-					v["effectiveFormat"] = map[string]any{"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
-				}
-				if c.Note != "" {
-					v["note"] = c.Note
-				}
-				values = append(values, v)
-			}
-			for len(values) > 0 && len(values[len(values)-1].(map[string]any)) == 0 {
-				values = values[:len(values)-1]
-			}
-			rd := map[string]any{}
-			if len(values) > 0 {
-				rd["values"] = values
-			}
-			rowData = append(rowData, rd)
-		}
-		gd := map[string]any{"rowMetadata": []any{}, "columnMetadata": []any{}}
-		if rowData != nil {
-			gd["rowData"] = rowData
-		}
-		out["data"] = []any{gd}
-	}
-	return out
-}
-
-func rowEmpty(row []rules.Cell) bool {
-	for _, c := range row {
-		if c.Value != "" || c.Note != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // handleValuesGet serves values.get of a whole sheet: formatted values,
 // trailing empty cells and rows trimmed, as Sheets returns them.
 func (f *Fake) handleValuesGet(w http.ResponseWriter, r *http.Request, rng string) {
 	f.mu.Lock()
-	sh, err := f.resolveRange(rng)
+	sh, _, err := f.resolveRange(rng)
 	if err != nil {
 		f.mu.Unlock()
 		apiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), 0)
@@ -370,6 +282,7 @@ func (f *Fake) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.batches = append(f.batches, writes)
+	f.version++ // a note write is a change of the file, for Drive too
 	replies := make([]any, len(req.Requests))
 	for i := range replies {
 		replies[i] = map[string]any{}
@@ -522,7 +435,7 @@ func (f *Fake) bounds(g *gridRange) ([4]int, error) {
 }
 
 func gridSize(sh *sheet) (rows, cols int) {
-	rows, cols = max(1000, len(sh.cells)), 26
+	rows, cols = max(1000, len(sh.cells), sh.formattedRows), 26
 	for _, row := range sh.cells {
 		cols = max(cols, len(row))
 	}

@@ -39,8 +39,15 @@ type Fake struct {
 	nextSheetID int64
 	deleted     bool
 	forbidden   bool
-	tokens      map[string]bool
+	tokens      map[string]string // access token → the scopes it was issued for
 	scopes      []string
+	// version is the file's Drive version: it grows with every change,
+	// perechen's own note writes included.
+	version     int64
+	locale      string
+	disabled    map[string]bool // "sheets", "drive": APIs not enabled in the project
+	quota       quotaState
+	vmScopes    string
 	counts      map[string]int
 	batches     [][]NoteWrite
 	faults      []fault
@@ -53,8 +60,16 @@ type Fake struct {
 type sheet struct {
 	id     int64
 	title  string
+	hidden bool
 	cells  [][]rules.Cell
 	merges []rules.Range
+	// typed holds what a cell was typed as when it is more than text (a
+	// number with its format, a date, a link, a chip); cells[r][c].Value
+	// is then its displayed text.
+	typed map[[2]int]typedValue
+	// formattedRows is how many rows carry formatting: Sheets lists them
+	// all in rowData, empty or not.
+	formattedRows int
 }
 
 type fault struct {
@@ -85,7 +100,8 @@ func New(t TB) *Fake {
 	_, _ = rand.Read(id)
 	f := &Fake{
 		ID: DefaultID, key: key, keyID: hex.EncodeToString(id),
-		tokens: map[string]bool{}, counts: map[string]int{}, nextSheetID: 1_000_001,
+		tokens: map[string]string{}, counts: map[string]int{}, nextSheetID: 1_000_001,
+		version: 1, locale: "ru_RU", disabled: map[string]bool{},
 	}
 	f.sheets = []*sheet{{id: 0, title: "Лист1"}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.dispatch))
@@ -117,6 +133,8 @@ func (f *Fake) LoadGrid(g rules.Grid) int64 {
 		sh.cells[i] = append([]rules.Cell(nil), row...)
 	}
 	sh.merges = append([]rules.Range(nil), g.Merges...)
+	sh.typed = nil
+	f.version++
 	return sh.id
 }
 
@@ -131,6 +149,7 @@ func (f *Fake) addSheetLocked(title string) *sheet {
 	sh := &sheet{id: f.nextSheetID, title: title}
 	f.nextSheetID++
 	f.sheets = append(f.sheets, sh)
+	f.version++
 	return sh
 }
 
@@ -198,15 +217,21 @@ func (sh *sheet) at(row, col int) rules.Cell {
 func (f *Fake) SetValue(title string, row, col int, v string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.mustSheet(title).cell(row, col).Value = v
+	sh := f.mustSheet(title)
+	sh.cell(row, col).Value = v
+	delete(sh.typed, [2]int{row, col})
+	f.version++
 }
 
 // SetCell sets a cell's value and note at once.
 func (f *Fake) SetCell(title string, row, col int, value, note string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	c := f.mustSheet(title).cell(row, col)
+	sh := f.mustSheet(title)
+	c := sh.cell(row, col)
 	c.Value, c.Note = value, note
+	delete(sh.typed, [2]int{row, col})
+	f.version++
 }
 
 // Values returns a sheet's values, row by row.
@@ -227,6 +252,7 @@ func (f *Fake) SetNote(title string, row, col int, note string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.mustSheet(title).cell(row, col).Note = note
+	f.version++
 }
 
 // Value is a cell's value.
@@ -261,6 +287,17 @@ func (f *Fake) InsertRow(title string, row int) {
 			sh.merges[i].Row1++
 		}
 	}
+	if sh.typed != nil {
+		shifted := make(map[[2]int]typedValue, len(sh.typed))
+		for rc, tv := range sh.typed {
+			if rc[0] >= row {
+				rc[0]++
+			}
+			shifted[rc] = tv
+		}
+		sh.typed = shifted
+	}
+	f.version++
 }
 
 // Rename renames a sheet.
@@ -268,6 +305,7 @@ func (f *Fake) Rename(oldTitle, newTitle string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.mustSheet(oldTitle).title = newTitle
+	f.version++
 }
 
 // DeleteSheet removes one sheet.
@@ -277,6 +315,7 @@ func (f *Fake) DeleteSheet(title string) {
 	for i, sh := range f.sheets {
 		if sh.title == title {
 			f.sheets = append(f.sheets[:i], f.sheets[i+1:]...)
+			f.version++
 			return
 		}
 	}
@@ -391,11 +430,12 @@ func (f *Fake) dispatch(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	wrap := f.wrap
 	f.mu.Unlock()
-	if wrap == nil {
-		f.serve(w, r)
-		return
+	// Faults wrap the compressed response, as a proxy on the way would.
+	var h http.Handler = http.HandlerFunc(f.serveEncoded)
+	if wrap != nil {
+		h = wrap(h)
 	}
-	wrap(http.HandlerFunc(f.serve)).ServeHTTP(w, r)
+	h.ServeHTTP(w, r)
 }
 
 func (f *Fake) count(method string) int {
