@@ -190,12 +190,9 @@ func (sh *sheet) gridData(b cellBounds, locale string) map[string]any {
 		for len(values) > 0 && len(values[len(values)-1].(map[string]any)) == 0 {
 			values = values[:len(values)-1]
 		}
-		rd := map[string]any{}
-		switch {
-		case len(values) > 0:
+		rd := map[string]any{} // a row with formatting only: {} once masked
+		if len(values) > 0 {
 			rd["values"] = values
-		case r < sh.formattedRows: // an empty row with formatting still lists a cell
-			rd["values"] = []any{map[string]any{"effectiveFormat": map[string]any{"wrapStrategy": "WRAP"}}}
 		}
 		rowData = append(rowData, rd)
 	}

@@ -93,7 +93,9 @@ func (f *Fake) handleToken(w http.ResponseWriter, r *http.Request) {
 			writeTokenError(w, http.StatusBadRequest, "invalid_grant", "Token has been expired or revoked.")
 			return
 		}
-		scope = r.PostForm.Get("scope")
+		if scope = r.PostForm.Get("scope"); scope == "" {
+			scope = userScopes // what the person consented to at login
+		}
 	default:
 		writeTokenError(w, http.StatusBadRequest, "unsupported_grant_type", "want "+jwtBearer+" or refresh_token")
 		return
@@ -118,10 +120,12 @@ func writeAccessToken(w http.ResponseWriter, tok string) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600})
 }
 
-// The authorized_user credentials UserCredentialsJSON hands out.
+// The authorized_user credentials UserCredentialsJSON hands out, as after
+// gcloud auth application-default login --scopes=…cloud-platform,…spreadsheets.
 const (
 	userClientID     = "fake-client.apps.googleusercontent.com"
 	userRefreshToken = "1//fake-refresh-token"
+	userScopes       = "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/spreadsheets"
 )
 
 // UserCredentialsJSON is an "authorized_user" file as `gcloud auth
