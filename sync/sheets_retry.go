@@ -33,9 +33,9 @@ func (e *SheetsError) Error() string { return e.Message }
 // network errors with exponential backoff and jitter (honouring Retry-After),
 // at most cfg.Retries times. Other failures return at once.
 func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Context) error) error {
-	renewed := false
+	renewed, quotaWaits := false, 0
 	for attempt := 1; ; attempt++ {
-		if q := s.cfg.Limiter; q != nil {
+		if q := s.limiter(op); q != nil {
 			// A failed fetch is retried by the call itself, which then
 			// reports it with the right error type.
 			_, _ = s.tokens.Token()
@@ -60,8 +60,14 @@ func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Cont
 				continue
 			}
 		}
+		if waited, qerr := s.waitForQuota(ctx, op, err, quotaWaits); qerr != nil {
+			return qerr
+		} else if waited {
+			quotaWaits++ // waiting out Google's minute spends no retry
+			continue
+		}
 		retry, after := retryable(err)
-		if !retry || attempt > s.cfg.Retries {
+		if !retry || attempt-quotaWaits > s.cfg.Retries {
 			return s.explain(op, attempt, err)
 		}
 		wait := s.backoff(attempt)
@@ -110,7 +116,7 @@ func retryable(err error) (bool, time.Duration) {
 	// A body cut off mid-way or garbled in transit (a proxy, a reset after
 	// the headers) is as transient as a failed connection.
 	var serr *json.SyntaxError
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &serr) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errBodyDamaged) || errors.As(err, &serr) {
 		return true, 0
 	}
 	var uerr *url.Error
@@ -161,13 +167,16 @@ func (s *SheetsSource) explain(op string, attempts int, err error) error {
 	case errors.As(err, &gerr):
 		switch gerr.Code {
 		case http.StatusForbidden:
-			e.Message = fmt.Sprintf("нет доступа к таблице: поделитесь таблицей с %s (права редактора)", s.account())
+			e.Message = s.forbidden(gerr)
 		case http.StatusNotFound:
 			e.Message = fmt.Sprintf("таблица %s не найдена: проверьте spreadsheet_id", id)
 		case http.StatusUnauthorized:
 			e.Message = "Google отклонил учётные данные (HTTP 401): проверьте файл ключа сервисного аккаунта"
 		case http.StatusTooManyRequests:
 			e.Message = fmt.Sprintf("Google ограничил частоту запросов к таблице %s (HTTP 429, попыток: %d); проверка повторится в следующем цикле", id, attempts)
+			if r := reasonOf(gerr); r.quotaWindow() > 0 {
+				e.Message += ": " + r.quotaAdvice()
+			}
 		default:
 			if gerr.Code >= 500 {
 				e.Message = fmt.Sprintf("сервис Google Таблиц недоступен (HTTP %d, попыток: %d); проверка повторится в следующем цикле", gerr.Code, attempts)
@@ -196,7 +205,7 @@ func netReason(err error) string {
 	var uerr *url.Error
 	var serr *json.SyntaxError
 	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &serr):
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errBodyDamaged) || errors.As(err, &serr):
 		return "ответ оборван или повреждён при передаче"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "истекло время ожидания ответа"
