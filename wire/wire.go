@@ -12,6 +12,7 @@ import (
 	"github.com/perechen-oiv/perechen/calendar"
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
+	"github.com/perechen-oiv/perechen/rules"
 	psync "github.com/perechen-oiv/perechen/sync"
 )
 
@@ -53,8 +54,18 @@ func sourceWithQuota(s config.Source, m *daemon.Metrics, quotas *psync.QuotaSet)
 		if m != nil {
 			client = &http.Client{Transport: m.RoundTripper(s.Name, nil)}
 		}
-		return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
-			Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: client, Notes: s.Notes, Quotas: quotas})
+		// The profile finds the form's header when no sheet is named.
+		var profile *rules.Profile
+		if s.Profile != "" {
+			p, err := rules.LoadProfile(s.Profile)
+			if err != nil {
+				return nil, fmt.Errorf("источник %q: %w", s.Name, err)
+			}
+			profile = p
+		}
+		return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet, Profile: profile,
+			Credentials: gs.Credentials, Endpoint: gs.Endpoint, DriveVersionCheck: gs.DriveVersionCheck,
+			HTTPClient: client, Notes: s.Notes, Quotas: quotas})
 	case s.XLSX != nil:
 		return psync.NewXLSXSource(psync.XLSXConfig{Path: s.XLSX.Path, Sheet: s.XLSX.Sheet, Mode: s.XLSXMode(), CopyPath: s.XLSX.CopyPath})
 	}
