@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/perechen-oiv/perechen/internal/logbuf"
 	"github.com/perechen-oiv/perechen/rules"
 	"github.com/perechen-oiv/perechen/sync/sheetsfake"
-	"github.com/sirupsen/logrus"
 )
 
 // TestSheetsAPIDisabledAdvice: Google's 403 for a project that has not

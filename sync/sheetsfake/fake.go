@@ -213,25 +213,30 @@ func (sh *sheet) at(row, col int) rules.Cell {
 	return sh.cells[row][col]
 }
 
-// SetValue sets a cell's value as a person typing it would.
-func (f *Fake) SetValue(title string, row, col int, v string) {
+// edit applies a person's change to the sheet titled title: every change
+// moves the file's Drive version, as in Google.
+func (f *Fake) edit(title string, change func(sh *sheet)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	sh := f.mustSheet(title)
-	sh.cell(row, col).Value = v
-	delete(sh.typed, [2]int{row, col})
+	change(f.mustSheet(title))
 	f.version++
+}
+
+// SetValue sets a cell's value as a person typing it would.
+func (f *Fake) SetValue(title string, row, col int, v string) {
+	f.edit(title, func(sh *sheet) {
+		sh.cell(row, col).Value = v
+		delete(sh.typed, [2]int{row, col})
+	})
 }
 
 // SetCell sets a cell's value and note at once.
 func (f *Fake) SetCell(title string, row, col int, value, note string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	sh := f.mustSheet(title)
-	c := sh.cell(row, col)
-	c.Value, c.Note = value, note
-	delete(sh.typed, [2]int{row, col})
-	f.version++
+	f.edit(title, func(sh *sheet) {
+		c := sh.cell(row, col)
+		c.Value, c.Note = value, note
+		delete(sh.typed, [2]int{row, col})
+	})
 }
 
 // Values returns a sheet's values, row by row.
@@ -249,10 +254,7 @@ func (f *Fake) Values(title string) [][]string {
 
 // SetNote sets a cell's note ("" removes it).
 func (f *Fake) SetNote(title string, row, col int, note string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.mustSheet(title).cell(row, col).Note = note
-	f.version++
+	f.edit(title, func(sh *sheet) { sh.cell(row, col).Note = note })
 }
 
 // Value is a cell's value.
@@ -302,10 +304,7 @@ func (f *Fake) InsertRow(title string, row int) {
 
 // Rename renames a sheet.
 func (f *Fake) Rename(oldTitle, newTitle string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.mustSheet(oldTitle).title = newTitle
-	f.version++
+	f.edit(oldTitle, func(sh *sheet) { sh.title = newTitle })
 }
 
 // DeleteSheet removes one sheet.

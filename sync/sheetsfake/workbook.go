@@ -47,15 +47,13 @@ func (f *Fake) setTyped(title string, row, col int, tv typedValue) {
 }
 
 func (f *Fake) setTypedText(title string, row, col int, display string, tv typedValue) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	sh := f.mustSheet(title)
-	sh.cell(row, col).Value = display
-	if sh.typed == nil {
-		sh.typed = map[[2]int]typedValue{}
-	}
-	sh.typed[[2]int{row, col}] = tv
-	f.version++
+	f.edit(title, func(sh *sheet) {
+		sh.cell(row, col).Value = display
+		if sh.typed == nil {
+			sh.typed = map[[2]int]typedValue{}
+		}
+		sh.typed[[2]int{row, col}] = tv
+	})
 }
 
 // SetLocale sets the spreadsheet's locale (File → Settings): "ru_RU"
@@ -76,10 +74,7 @@ func (f *Fake) SetLocale(locale string) {
 
 // SetHidden hides or shows a sheet (its properties.hidden).
 func (f *Fake) SetHidden(title string, hidden bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.mustSheet(title).hidden = hidden
-	f.version++
+	f.edit(title, func(sh *sheet) { sh.hidden = hidden })
 }
 
 // MoveSheet moves a sheet to position index (0 = first tab), as dragging
@@ -106,10 +101,7 @@ func (f *Fake) MoveSheet(title string, index int) {
 // lists every one of them in rowData, empty or not, and grows the grid to
 // at least n rows.
 func (f *Fake) SetFormattedRows(title string, n int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.mustSheet(title).formattedRows = n
-	f.version++
+	f.edit(title, func(sh *sheet) { sh.formattedRows = n })
 }
 
 // Version is the spreadsheet's Drive version: it grows with every change,
