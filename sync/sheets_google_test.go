@@ -177,6 +177,14 @@ func TestSheetsApplicationDefaultCredentials(t *testing.T) {
 		t.Fatalf("GOOGLE_APPLICATION_CREDENTIALS: %v\n%s", err, logs)
 	}
 
+	// Credential types that run commands or call other token services are refused.
+	ext := filepath.Join(t.TempDir(), "ext.json")
+	os.WriteFile(ext, []byte(`{"type":"external_account","credential_source":{"executable":{"command":"/bin/true"}}}`), 0o600)
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", ext)
+	if _, err := sourceVia(t, f); err == nil || !strings.Contains(err.Error(), `тип "external_account"`) {
+		t.Fatalf("external_account: %v", err)
+	}
+
 	// Neither: the VM's attached service account, via the metadata server.
 	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", "")
 	os.Remove(filepath.Join(gcloud, "application_default_credentials.json"))
