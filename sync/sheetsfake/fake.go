@@ -30,9 +30,10 @@ type Fake struct {
 	// ID is the spreadsheet id the fake answers to.
 	ID string
 
-	srv   *httptest.Server
-	key   *rsa.PrivateKey
-	keyID string
+	srv      *httptest.Server
+	key      *rsa.PrivateKey
+	keyID    string
+	gzipPool gosync.Pool // *gzip.Writer, reused across responses
 
 	mu          gosync.Mutex
 	sheets      []*sheet
