@@ -64,7 +64,6 @@ func (o oldUserAgent) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestSheetsAsksForGzip(t *testing.T) {
 	var uas []string
 	h := newSheetsHarness(t, rules.SampleGrid(), nil)
-	h.fake.SetHook(func(string, int) {})
 	h.fake.SetWrap(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path != "/token" {
