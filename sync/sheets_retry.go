@@ -31,7 +31,8 @@ func (e *SheetsError) Error() string { return e.Message }
 
 // call runs one API call with a per-attempt timeout, retrying 429, 5xx and
 // network errors with exponential backoff and jitter (honouring Retry-After),
-// at most cfg.Retries times. Other failures return at once.
+// at most cfg.Retries times; a 429 naming a per-minute quota waits for the
+// next minute instead (waitForQuota). Other failures return at once.
 func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Context) error) error {
 	renewed, quotaWaits := false, 0
 	for attempt := 1; ; attempt++ {

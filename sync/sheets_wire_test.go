@@ -1,10 +1,15 @@
 package sync
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -181,5 +186,49 @@ func measureIdleCycles(t *testing.T, g rules.Grid) {
 	}
 	if drive > 2048 {
 		t.Errorf("idle cycle with the Drive pre-check: %d bytes", drive)
+	}
+}
+
+// TestGzipTransportDamagedBodies: a compressed body cut off or garbled on
+// the way is a transient failure (retried), never a silent short read.
+func TestGzipTransportDamagedBodies(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(`{"sheets":[` + strings.Repeat(`{"properties":{"title":"x"}},`, 200) + `{}]}`))
+	zw.Close()
+	whole := buf.Bytes()
+	garbled := append([]byte(nil), whole...)
+	garbled[len(garbled)-6] ^= 0xff // the CRC
+	for name, body := range map[string][]byte{"ok": whole, "truncated": whole[:len(whole)/2], "garbled": garbled, "not gzip": []byte("{}")} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("Accept-Encoding") != "gzip" || !strings.HasSuffix(r.Header.Get("User-Agent"), "(gzip)") {
+					t.Errorf("headers %v", r.Header)
+				}
+				w.Header().Set("Content-Encoding", "gzip")
+				w.Write(body)
+			}))
+			defer srv.Close()
+			c := &http.Client{Transport: &gzipTransport{base: http.DefaultTransport, userAgent: userAgent()}}
+			resp, err := c.Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var v map[string]any
+			err = json.NewDecoder(resp.Body).Decode(&v)
+			if name == "ok" {
+				if err != nil || resp.Header.Get("Content-Encoding") != "" || !resp.Uncompressed {
+					t.Fatalf("%v %v", err, resp.Header)
+				}
+				return
+			}
+			if _, err2 := io.ReadAll(resp.Body); err == nil {
+				err = err2
+			}
+			if retry, _ := retryable(err); err == nil || !retry {
+				t.Fatalf("err %v, retryable %v", err, retry)
+			}
+		})
 	}
 }
