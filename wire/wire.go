@@ -12,7 +12,6 @@ import (
 	"github.com/perechen-oiv/perechen/calendar"
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/daemon"
-	"github.com/perechen-oiv/perechen/rules"
 	psync "github.com/perechen-oiv/perechen/sync"
 )
 
@@ -55,13 +54,9 @@ func sourceWithQuota(s config.Source, m *daemon.Metrics, quotas *psync.QuotaSet)
 			client = &http.Client{Transport: m.RoundTripper(s.Name, nil)}
 		}
 		// The profile finds the form's header when no sheet is named.
-		var profile *rules.Profile
-		if s.Profile != "" {
-			p, err := rules.LoadProfile(s.Profile)
-			if err != nil {
-				return nil, fmt.Errorf("источник %q: %w", s.Name, err)
-			}
-			profile = p
+		profile, err := s.LoadProfile()
+		if err != nil {
+			return nil, fmt.Errorf("источник %q: %w", s.Name, err)
 		}
 		return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet, Profile: profile,
 			Credentials: gs.Credentials, Endpoint: gs.Endpoint, DriveVersionCheck: gs.DriveVersionCheck,

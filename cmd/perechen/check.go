@@ -162,7 +162,7 @@ func checkSource(ctx context.Context, deps daemon.Deps, s config.Source, dryRun 
 		r.Error, r.code = err.Error(), exitUsage
 		return r
 	}
-	profile, err := rules.LoadProfile(s.Profile)
+	profile, err := s.LoadProfile()
 	if err != nil {
 		return fail(err)
 	}
@@ -192,7 +192,7 @@ func checkSource(ctx context.Context, deps daemon.Deps, s config.Source, dryRun 
 	}
 	r.code = exitCode(diags, failOn)
 
-	changes := deps.PlanNotes(snap.Grid, reg, diags, depsNow(deps))
+	changes := deps.PlanNotes(snap.Grid, reg, rules.AtLeast(diags, s.NoteSeverity()), depsNow(deps))
 	for _, c := range changes {
 		r.Notes = append(r.Notes, noteReport{Cell: c.Ref.A1(), Action: noteAction(c), Link: src.Link(c.Ref)})
 	}
