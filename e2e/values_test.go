@@ -14,10 +14,7 @@ import (
 // as the sheet shows them. The daemon reads them as processes 1, 2, … —
 // the registry is published, nothing in graph 1 gets a note — exactly as
 // with the numbers typed as text.
-//
-// Expects the parser to read such numbers (the rules change that goes with
-// issue 17); until it lands, this fails with "«1,00» в графе 1 — не номер
-// процесса".
+// The source passes the displayed text on; the parser reads it (issue 17).
 func TestProcessNumbersTypedAsNumbers(t *testing.T) {
 	w := newWorld(t)
 	g := rules.SampleGrid()

@@ -37,9 +37,6 @@ func dataRows(t *testing.T, g rules.Grid) map[int]int {
 // shows «1.0»); the API hands back formattedValue, the text as shown. The
 // source passes it on untouched, and the registry must read «1,00» / «1.0»
 // in graph 1 as process 1 — no "not a process number" finding.
-//
-// The source's half (the displayed text arrives) holds on this branch; the
-// parser's half lands with the rules change that reads such numbers.
 func TestSheetsProcessNumbersAsDisplayed(t *testing.T) {
 	plain := rules.SampleGrid()
 	plainReg, plainDiags := lintGrid(t, plain)
