@@ -28,6 +28,9 @@ type sheetPick struct {
 	reason string
 	tabs   string // the workbook's tabs when it was chosen
 	at     time.Time
+	// noForm: no tab carries the form and title is the first visible one,
+	// read so the lint says so; chosen again every cycle until a form appears.
+	noForm bool
 }
 
 // tab is one sheet of the workbook as its properties describe it.
@@ -56,17 +59,23 @@ func (s *SheetsSource) sheetTitle(ctx context.Context) (string, error) {
 	if prev.title != "" && prev.tabs == sig && time.Since(prev.at) < repickEvery {
 		return prev.title, nil
 	}
-	title, reason, err := s.choose(ctx, tabs)
+	pick, err := s.choose(ctx, tabs)
 	if err != nil {
 		return "", err
 	}
+	pick.tabs, pick.at = sig, time.Now()
 	s.mu.Lock()
-	s.pick = sheetPick{title: title, reason: reason, tabs: sig, at: time.Now()}
+	s.pick = pick
 	s.mu.Unlock()
-	if title != prev.title || reason != prev.reason {
-		s.log.WithFields(logrus.Fields{"sheet": title, "reason": reason, "previous": prev.title}).Info("sheet chosen by its header")
+	if pick.title != prev.title || pick.reason != prev.reason {
+		l := s.log.WithFields(logrus.Fields{"sheet": pick.title, "reason": pick.reason, "previous": prev.title})
+		if pick.noForm {
+			l.Warn("no sheet holds the form; reading the first visible one")
+		} else {
+			l.Info("sheet chosen by its header")
+		}
 	}
-	return title, nil
+	return pick.title, nil
 }
 
 // currentTitle is the sheet reads go to now ("" before the first choice).
@@ -79,20 +88,27 @@ func (s *SheetsSource) currentTitle() string {
 	return s.pick.title
 }
 
-// forgetPick makes the next read choose the sheet again.
+// forgetPick makes the next read choose the sheet again; the old choice
+// stays for comparison, so an unchanged choice is not logged again.
 func (s *SheetsSource) forgetPick() {
 	s.mu.Lock()
-	s.pick.title = ""
+	s.pick.at = time.Time{}
 	s.mu.Unlock()
 }
 
-// checkPick forgets a chosen sheet whose full read has no header any more
-// (the form moved to another tab), so the next cycle chooses again.
+// checkPick forgets a chosen sheet whose full read has no header (the
+// form moved to another tab, or no tab had it), so the next cycle chooses
+// again.
 func (s *SheetsSource) checkPick(g rules.Grid) {
 	if s.cfg.Sheet != "" || rules.PickSheet([]rules.SheetCandidate{{Grid: g}}, s.cfg.Profile).Index >= 0 {
 		return
 	}
-	s.log.WithField("sheet", g.Sheet).Warn("the chosen sheet has no header any more; choosing again next cycle")
+	s.mu.Lock()
+	noForm := s.pick.noForm
+	s.mu.Unlock()
+	if !noForm {
+		s.log.WithField("sheet", g.Sheet).Warn("the chosen sheet has no header any more; choosing again next cycle")
+	}
 	s.forgetPick()
 }
 
@@ -136,24 +152,26 @@ func tabsSignature(tabs []tab) string {
 
 // choose reads the first pickRows rows of every tab in one request and
 // lets rules.PickSheet find the form. A workbook of one tab needs no
-// search: its only sheet is read (and linted, header or not).
-func (s *SheetsSource) choose(ctx context.Context, tabs []tab) (title, reason string, err error) {
+// search: its only sheet is read (and linted, header or not). Without a
+// form anywhere the first visible tab is read, as for an XLSX workbook:
+// the lint then reports the missing header, and notes go nowhere.
+func (s *SheetsSource) choose(ctx context.Context, tabs []tab) (sheetPick, error) {
 	if len(tabs) == 1 {
-		return tabs[0].title, fmt.Sprintf("лист «%s» — единственный в таблице", tabs[0].title), nil
+		return sheetPick{title: tabs[0].title, reason: fmt.Sprintf("лист «%s» — единственный в таблице", tabs[0].title)}, nil
 	}
 	ranges := make([]string, len(tabs))
 	for i, t := range tabs {
 		ranges[i] = quoteSheet(t.title) + "!1:" + strconv.Itoa(pickRows)
 	}
 	var resp *sheets.Spreadsheet
-	err = s.call(ctx, "get", func(ctx context.Context) error {
+	err := s.call(ctx, "get", func(ctx context.Context) error {
 		var err error
 		resp, err = s.svc.Spreadsheets.Get(s.cfg.SpreadsheetID).IncludeGridData(true).Ranges(ranges...).
 			Fields("sheets(properties(title),merges,data(startRow,startColumn,rowData(values(formattedValue))))").Context(ctx).Do()
 		return err
 	})
 	if err != nil {
-		return "", "", err
+		return sheetPick{}, err
 	}
 	// Candidates in tab order, matched by title: the response's order is
 	// not the ranges' order, and never taken as meaning anything.
@@ -163,17 +181,24 @@ func (s *SheetsSource) choose(ctx context.Context, tabs []tab) (title, reason st
 		if sh := sheetTitled(resp, t.title); sh != nil {
 			g, err := gridFromSheet(sh)
 			if err != nil {
-				return "", "", err
+				return sheetPick{}, err
 			}
 			cands[i].Grid = g
 		}
 	}
 	choice := rules.PickSheet(cands, s.cfg.Profile)
-	if choice.Index < 0 {
-		return "", "", fmt.Errorf("в таблице Google %s не найден лист с Перечнем: %s. Укажите имя листа (sheet) в настройках источника",
-			s.cfg.SpreadsheetID, choice.Reason)
+	if choice.Index >= 0 {
+		return sheetPick{title: tabs[choice.Index].title, reason: choice.Reason}, nil
 	}
-	return tabs[choice.Index].title, choice.Reason, nil
+	first := tabs[0]
+	for _, t := range tabs {
+		if !t.hidden {
+			first = t
+			break
+		}
+	}
+	return sheetPick{title: first.title, noForm: true, reason: fmt.Sprintf("%s; проверяется первый видимый лист «%s». "+
+		"Укажите имя листа с Перечнем (sheet в настройках источника)", choice.Reason, first.title)}, nil
 }
 
 // sheetTitled finds a sheet of a response by its title.

@@ -92,15 +92,30 @@ func TestSheetsPicksTabByHeader(t *testing.T) {
 	}
 }
 
-// TestSheetsPickNoForm: no tab carries the form → a Russian error naming
-// the tabs and what to do; nothing is linted.
+// TestSheetsPickNoForm: no tab carries the form → the first visible tab
+// is read (as for an XLSX workbook), the lint says the header is missing,
+// no note is written anywhere, the log says which tabs were searched and
+// what to do — once; the form typed into another tab is found next cycle.
 func TestSheetsPickNoForm(t *testing.T) {
-	h := newSheetsHarness(t, rules.GridFromTSV("Инструкция", "Заполните Перечень\n"), func(c *SheetsConfig) { c.Sheet = "" })
+	h := newSheetsHarness(t, rules.GridFromTSV("Скрытый", "x\n"), func(c *SheetsConfig) { c.Sheet = "" })
+	h.fake.SetHidden("Скрытый", true)
 	loadTab(h, "Пояснения", false)
-	_, err := h.src.Fetch(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "не найден лист с Перечнем") || !strings.Contains(err.Error(), "«Пояснения»") ||
-		!strings.Contains(err.Error(), "Укажите имя листа (sheet)") {
-		t.Fatalf("err = %v", err)
+	loadTab(h, "Черновик таблицы", false)
+	for i := 0; i < 2; i++ {
+		changes, diags, err := h.cycleDiags(now0)
+		if err != nil || len(changes) != 0 || countRule(diags, "form-header") != 1 {
+			t.Fatalf("cycle %d: %v, %d note changes, findings %v", i, err, len(changes), diags)
+		}
+	}
+	logs := h.logs.String()
+	if n := strings.Count(logs, "no sheet holds the form"); n != 1 || !strings.Contains(logs, `sheet="Пояснения"`) ||
+		!strings.Contains(logs, "«Черновик таблицы»") || !strings.Contains(logs, "Укажите имя листа") {
+		t.Fatalf("logged %d times:\n%s", n, logs)
+	}
+	loadTab(h, "Черновик таблицы", true)
+	snap, err := h.src.Fetch(context.Background())
+	if err != nil || snap.Grid.Sheet != "Черновик таблицы" {
+		t.Fatalf("form typed into a tab: %v, read %+v", err, snap)
 	}
 }
 
