@@ -1,6 +1,7 @@
 package sheetsfake
 
 import (
+	"compress/gzip"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
@@ -30,10 +31,9 @@ type Fake struct {
 	// ID is the spreadsheet id the fake answers to.
 	ID string
 
-	srv      *httptest.Server
-	key      *rsa.PrivateKey
-	keyID    string
-	gzipPool gosync.Pool // *gzip.Writer, reused across responses
+	srv   *httptest.Server
+	key   *rsa.PrivateKey
+	keyID string
 
 	mu          gosync.Mutex
 	sheets      []*sheet
@@ -49,6 +49,7 @@ type Fake struct {
 	disabled    map[string]bool // "sheets", "drive": APIs not enabled in the project
 	quota       quotaState
 	vmScopes    string
+	gzipLevel   int
 	counts      map[string]int
 	batches     [][]NoteWrite
 	faults      []fault
@@ -102,7 +103,7 @@ func New(t TB) *Fake {
 	f := &Fake{
 		ID: DefaultID, key: key, keyID: hex.EncodeToString(id),
 		tokens: map[string]string{}, counts: map[string]int{}, nextSheetID: 1_000_001,
-		version: 1, locale: "ru_RU", disabled: map[string]bool{},
+		version: 1, locale: "ru_RU", disabled: map[string]bool{}, gzipLevel: gzip.BestSpeed,
 	}
 	f.sheets = []*sheet{{id: 0, title: "Лист1"}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.dispatch))
