@@ -50,6 +50,7 @@ type Fake struct {
 	quota       quotaState
 	vmScopes    string
 	gzipLevel   int
+	gzipFree    chan *compressor // gzipSlots slots: a compressor, or nil before first use
 	counts      map[string]int
 	batches     [][]NoteWrite
 	faults      []fault
@@ -104,6 +105,10 @@ func New(t TB) *Fake {
 		ID: DefaultID, key: key, keyID: hex.EncodeToString(id),
 		tokens: map[string]string{}, counts: map[string]int{}, nextSheetID: 1_000_001,
 		version: 1, locale: "ru_RU", disabled: map[string]bool{}, gzipLevel: gzip.BestSpeed,
+	}
+	f.gzipFree = make(chan *compressor, gzipSlots)
+	for range gzipSlots {
+		f.gzipFree <- nil
 	}
 	f.sheets = []*sheet{{id: 0, title: "Лист1"}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.dispatch))
