@@ -115,10 +115,16 @@ type GoogleSheets struct {
 	SpreadsheetID string `yaml:"spreadsheet_id"`
 	Sheet         string `yaml:"sheet"`
 	// Credentials is the path to a service-account JSON key;
-	// PERECHEN_<SOURCE>_CREDENTIALS overrides it.
+	// PERECHEN_<SOURCE>_CREDENTIALS overrides it. Optional: without it
+	// GOOGLE_APPLICATION_CREDENTIALS, gcloud's application default
+	// credentials and a Google Cloud VM's attached service account apply.
 	Credentials string `yaml:"credentials"`
 	// Endpoint replaces https://sheets.googleapis.com (tests, proxies).
 	Endpoint string `yaml:"endpoint,omitempty"`
+	// DriveVersionCheck asks Drive for the file's version before each read
+	// and skips unchanged reads; it needs the Drive API enabled and adds
+	// the scope drive.metadata.readonly.
+	DriveVersionCheck bool `yaml:"drive_version_check,omitempty"`
 }
 
 // XLSX is a source kept in a workbook on a share.

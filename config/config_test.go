@@ -108,7 +108,8 @@ func TestErrorsNameLineAndKey(t *testing.T) {
 		{"notes not bool", "sources:\n  - name: a\n    xlsx: {path: x}\n    notes: maybe\n", `sources[0].notes: "maybe" is not on/off`},
 		{"not yaml", "sources: [\n", "c.yaml:"},
 		{"repeated key", "interval: 5s\ninterval: 6s\n" + minimal, "c.yaml:2: interval: key repeated"},
-		{"sheets creds", "sources:\n  - name: a\n    google_sheets: {spreadsheet_id: x}\n", "sources[0].google_sheets.credentials: required"},
+		{"drive check not bool", "sources:\n  - name: a\n    google_sheets: {spreadsheet_id: x, drive_version_check: sometimes}\n",
+			`sources[0].google_sheets.drive_version_check: "sometimes" is not on/off`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -214,6 +215,21 @@ func TestGCPercent(t *testing.T) {
 	c, err := ParseEnv([]byte("gc_percent: 200\n"+minimal), "c.yaml", env(nil))
 	if err != nil || c.GCPercent != 200 {
 		t.Fatalf("gc_percent 200: %v %+v", err, c)
+	}
+}
+
+// TestGoogleSheetsCredentialsOptional: a source without credentials is
+// valid (GOOGLE_APPLICATION_CREDENTIALS or ADC apply at start); the Drive
+// version pre-check is off unless switched on.
+func TestGoogleSheetsCredentialsOptional(t *testing.T) {
+	y := "sources:\n  - name: a\n    google_sheets: {spreadsheet_id: x}\n  - name: b\n    google_sheets: {spreadsheet_id: y, drive_version_check: on}\n"
+	c, err := ParseEnv([]byte(y), "c.yaml", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := c.Sources[0].GoogleSheets, c.Sources[1].GoogleSheets
+	if a.Credentials != "" || a.DriveVersionCheck || !b.DriveVersionCheck {
+		t.Fatalf("a %+v, b %+v", a, b)
 	}
 }
 

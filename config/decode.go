@@ -389,13 +389,11 @@ func (d *decoder) source(n *yaml.Node, path string) Source {
 		}
 		d.errf(at, path, "set exactly one of google_sheets or xlsx")
 	}
+	// Without credentials the source falls back to GOOGLE_APPLICATION_CREDENTIALS
+	// and Application Default Credentials (a Google Cloud VM's service account).
 	if s.GoogleSheets != nil && s.Name != "" {
 		if v := d.getenv(EnvPrefix(s.Name) + "CREDENTIALS"); v != "" {
 			s.GoogleSheets.Credentials = v
-		}
-		if s.GoogleSheets.Credentials == "" {
-			d.errf(seen["google_sheets"], join(path, "google_sheets.credentials"),
-				"required: path to the service-account key (or set %sCREDENTIALS)", EnvPrefix(s.Name))
 		}
 	}
 	if s.Formats == nil {
@@ -434,10 +432,11 @@ func (d *decoder) checkFormats(n *yaml.Node, path string, fs []string) {
 func (d *decoder) sheets(n *yaml.Node, path string) *GoogleSheets {
 	g := &GoogleSheets{}
 	seen := d.mapping(n, path, map[string]field{
-		"spreadsheet_id": d.str(&g.SpreadsheetID),
-		"sheet":          d.str(&g.Sheet),
-		"credentials":    d.str(&g.Credentials),
-		"endpoint":       d.str(&g.Endpoint),
+		"spreadsheet_id":      d.str(&g.SpreadsheetID),
+		"sheet":               d.str(&g.Sheet),
+		"credentials":         d.str(&g.Credentials),
+		"endpoint":            d.str(&g.Endpoint),
+		"drive_version_check": d.boolean(&g.DriveVersionCheck),
 	})
 	if g.SpreadsheetID == "" {
 		d.errf(n, join(path, "spreadsheet_id"), "required: the ID from the sheet's URL (…/spreadsheets/d/<ID>/edit)")

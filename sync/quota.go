@@ -31,6 +31,10 @@ type Quota struct {
 	mu        gosync.Mutex
 	nextRead  time.Time // earliest time of the next grant
 	nextWrite time.Time
+	// spentRead and spentWrite are set when Google refused a request for
+	// the per-minute quota: no grant before then, whatever was booked.
+	spentRead  time.Time
+	spentWrite time.Time
 }
 
 // NewQuota allows perMinute reads and perMinute writes per minute.
@@ -52,15 +56,15 @@ func (q *Quota) String() string { return fmt.Sprintf("%d/%s", q.n, q.window) }
 // else a read) and books it, or returns ctx's error without booking.
 func (q *Quota) Wait(ctx context.Context, write bool) error {
 	q.mu.Lock()
-	next := &q.nextRead
+	next, spent := &q.nextRead, &q.spentRead
 	if write {
-		next = &q.nextWrite
+		next, spent = &q.nextWrite, &q.spentWrite
 	}
 	now := time.Now()
 	at := laterOf(*next, now)
 	*next = at.Add(q.interval)
 	q.mu.Unlock()
-	return sleepUntil(ctx, now, at)
+	return q.sleepUntil(ctx, now, at, spent)
 }
 
 // WaitReadWrite books a read and a write to go together — the read that
@@ -72,24 +76,58 @@ func (q *Quota) WaitReadWrite(ctx context.Context) error {
 	at := laterOf(laterOf(q.nextRead, q.nextWrite), now)
 	q.nextRead, q.nextWrite = at.Add(q.interval), at.Add(q.interval)
 	q.mu.Unlock()
-	return sleepUntil(ctx, now, at)
+	return q.sleepUntil(ctx, now, at, &q.spentRead, &q.spentWrite)
 }
 
-// sleepUntil waits from now until at or until ctx ends. A slot booked for
-// at stays booked either way: giving it back could let a later grant and an
-// earlier one fall into the same window.
-func sleepUntil(ctx context.Context, now, at time.Time) error {
-	if !at.After(now) {
-		return nil
+// sleepUntil waits from now until at or until ctx ends, and then, where
+// Google refused a request of the booked kinds for the per-minute quota in
+// the meantime (spent), until the window that refusal announced. A slot
+// booked for at stays booked either way: giving it back could let a later
+// grant and an earlier one fall into the same window.
+func (q *Quota) sleepUntil(ctx context.Context, now, at time.Time, spent ...*time.Time) error {
+	for {
+		if !at.After(now) {
+			return nil
+		}
+		t := time.NewTimer(at.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		q.mu.Lock()
+		now, at = time.Now(), time.Time{}
+		for _, s := range spent {
+			at = laterOf(at, *s)
+		}
+		q.mu.Unlock()
 	}
-	t := time.NewTimer(at.Sub(now))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+}
+
+// Spent records that Google refused a request of this account for its
+// per-minute quota (a 429 naming the quota): Google's window is used up,
+// and another request in it would be refused too, so no read (write when
+// write is true) is granted until a whole window from now — Google: "After
+// 1 minute, you can execute requests again". Refusals of requests already
+// on their way while the quota is spent do not push the time further out.
+// It returns the time the next request may go.
+func (q *Quota) Spent(write bool) time.Time {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	next, spent := &q.nextRead, &q.spentRead
+	if write {
+		next, spent = &q.nextWrite, &q.spentWrite
 	}
+	now := time.Now()
+	if spent.After(now) {
+		return *spent
+	}
+	*spent = now.Add(q.window)
+	if spent.After(*next) {
+		*next = *spent
+	}
+	return *spent
 }
 
 // QuotaSet hands out one Quota per service account, so sources sharing an

@@ -133,3 +133,38 @@ func TestQuotaSetPerAccount(t *testing.T) {
 		t.Fatalf("default quota %s", a)
 	}
 }
+
+// TestQuotaSpent: after Google refused a request for the minute's quota,
+// no read is granted for a whole window — also not one booked before the
+// refusal — while writes go on; a second refusal in the same window does
+// not push the time out.
+func TestQuotaSpent(t *testing.T) {
+	const window = 300 * time.Millisecond
+	q := NewQuotaWindow(2, window) // one read every 150 ms
+	ctx := context.Background()
+	booked := make(chan time.Time)
+	if err := q.Wait(ctx, false); err != nil { // the refused request
+		t.Fatal(err)
+	}
+	go func() { // a read booked for 150 ms, granted before the refusal
+		q.Wait(ctx, false)
+		booked <- time.Now()
+	}()
+	start := time.Now()
+	until := q.Spent(false)
+	if again := q.Spent(false); !again.Equal(until) {
+		t.Fatalf("second refusal moved the time: %v → %v", until, again)
+	}
+	if err := q.Wait(ctx, true); err != nil || time.Since(start) > window/2 {
+		t.Fatalf("a write waited for the read quota (%v)", time.Since(start))
+	}
+	if err := q.Wait(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < window-10*time.Millisecond {
+		t.Fatalf("read granted %v after the refusal, inside the spent window %v", d, window)
+	}
+	if at := <-booked; at.Sub(start) < window-10*time.Millisecond {
+		t.Fatalf("read booked before the refusal went %v after it", at.Sub(start))
+	}
+}

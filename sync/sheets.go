@@ -3,17 +3,13 @@ package sync
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,15 +18,18 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/google"
 	"google.golang.org/api/option"
 	"google.golang.org/api/sheets/v4"
 
 	"github.com/perechen-oiv/perechen/rules"
 )
 
-// SheetsScope is the only OAuth scope perechen asks for.
+// SheetsScope is the OAuth scope perechen asks for: read the sheet, write notes.
 const SheetsScope = "https://www.googleapis.com/auth/spreadsheets"
+
+// DriveMetadataScope is asked for in addition only with DriveVersionCheck:
+// it reads files' metadata (the version), never their content.
+const DriveMetadataScope = "https://www.googleapis.com/auth/drive.metadata.readonly"
 
 // MaxBatchBytes is the payload above which a note write is split into
 // several batchUpdate calls (Google accepts about 10 MB; 2 MB keeps each
@@ -43,15 +42,26 @@ const fetchFields = "sheets(properties(sheetId,title),merges,data(startRow,start
 // SheetsConfig configures a Google Sheets source.
 type SheetsConfig struct {
 	SpreadsheetID string
-	// Sheet is the sheet's title; "" means the first sheet.
+	// Sheet is the sheet's title; "" means the sheet that holds the form,
+	// found by its header (rules.PickSheet), never the first tab as such.
 	Sheet string
+	// Profile finds the header when Sheet is ""; nil is the default profile.
+	Profile *rules.Profile
 	// Credentials is the path of a service-account key file. Without it (and
-	// without CredentialsJSON) GOOGLE_APPLICATION_CREDENTIALS and then
-	// Application Default Credentials are used.
+	// without CredentialsJSON) GOOGLE_APPLICATION_CREDENTIALS, gcloud's
+	// application default credentials and then the metadata server of a
+	// Google Cloud VM are used.
 	Credentials     string
 	CredentialsJSON []byte
 	// Endpoint overrides the API base URL (private gateways, tests).
 	Endpoint string
+	// DriveVersionCheck asks Drive for the file's version (~100 bytes)
+	// before each read and skips the read when it has not moved. It needs
+	// the Drive API enabled and the scope drive.metadata.readonly.
+	DriveVersionCheck bool
+	// DriveEndpoint overrides the Drive API base URL (default: Endpoint +
+	// "drive/v3/" when Endpoint is set, else Google's).
+	DriveEndpoint string
 	// HTTPClient is the base client (its Transport carries the requests,
 	// also to the token endpoint); nil means http.DefaultTransport.
 	HTTPClient *http.Client
@@ -86,9 +96,14 @@ type SheetsSource struct {
 	// cannot sit between a quota grant and the request it granted.
 	tokens *renewableTokens
 	log    logrus.FieldLogger
+	// client is the authorised HTTP client (Drive calls use it directly).
+	client *http.Client
 
 	mu   gosync.Mutex
 	gids map[string]int64 // sheet title → gid, learnt from reads
+	pick sheetPick        // the sheet chosen by its header when cfg.Sheet is ""
+	// drive is what the version pre-check knows (DriveVersionCheck).
+	drive driveState
 }
 
 var _ Source = (*SheetsSource)(nil)
@@ -112,6 +127,13 @@ func NewSheetsSource(cfg SheetsConfig) (*SheetsSource, error) {
 	if cfg.RetryMax <= 0 {
 		cfg.RetryMax = 60 * time.Second
 	}
+	if cfg.Profile == nil {
+		p, err := rules.LoadProfile(rules.DefaultProfile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Profile = p
+	}
 	s := &SheetsSource{cfg: cfg, gids: map[string]int64{}}
 	s.log = quietIfNil(cfg.Logger).WithField("spreadsheet", s.String())
 
@@ -122,23 +144,26 @@ func NewSheetsSource(cfg SheetsConfig) (*SheetsSource, error) {
 	// The token source keeps this context for every token fetch: it carries
 	// the base transport and a bound on each fetch.
 	tokenCtx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: base, Timeout: cfg.Timeout})
-	creds, email, err := findCredentials(tokenCtx, cfg)
+	scopes := cfg.scopes()
+	creds, err := findCredentials(tokenCtx, cfg, scopes)
 	if err != nil {
 		return nil, err
 	}
-	s.email = email
+	s.email = creds.email
+	s.log.WithFields(logrus.Fields{"credentials": creds.from, "account": creds.email, "scopes": strings.Join(scopes, " ")}).
+		Info("google credentials")
 	if s.cfg.Limiter == nil && cfg.Quotas != nil {
-		s.cfg.Limiter = cfg.Quotas.For(email)
+		s.cfg.Limiter = cfg.Quotas.For(creds.email)
 	}
-	s.tokens = newRenewableTokens(oauth2.ReuseTokenSource(nil, creds.TokenSource), func() (oauth2.TokenSource, error) {
-		c, _, err := findCredentials(tokenCtx, cfg) // reads the key again: a rotated key is picked up
+	s.tokens = newRenewableTokens(oauth2.ReuseTokenSource(nil, creds.tokens), func() (oauth2.TokenSource, error) {
+		c, err := findCredentials(tokenCtx, cfg, scopes) // reads the key again: a rotated key is picked up
 		if err != nil {
 			return nil, err
 		}
-		return oauth2.ReuseTokenSource(nil, c.TokenSource), nil
+		return oauth2.ReuseTokenSource(nil, c.tokens), nil
 	})
-	client := &http.Client{Transport: &oauth2.Transport{Source: s.tokens, Base: base}}
-	opts := []option.ClientOption{option.WithHTTPClient(client)}
+	s.client = &http.Client{Transport: &oauth2.Transport{Source: s.tokens, Base: &gzipTransport{base: base, userAgent: userAgent()}}}
+	opts := []option.ClientOption{option.WithHTTPClient(s.client)}
 	if cfg.Endpoint != "" {
 		ep := cfg.Endpoint
 		if !strings.HasSuffix(ep, "/") {
@@ -152,77 +177,12 @@ func NewSheetsSource(cfg SheetsConfig) (*SheetsSource, error) {
 	return s, nil
 }
 
-// findCredentials loads a service-account key (explicit, file, env) or
-// falls back to Application Default Credentials. Errors never quote the key.
-func findCredentials(ctx context.Context, cfg SheetsConfig) (*google.Credentials, string, error) {
-	data, from := cfg.CredentialsJSON, "credentials_json"
-	if data == nil {
-		path := cfg.Credentials
-		from = "credentials"
-		if path == "" {
-			path, from = os.Getenv("GOOGLE_APPLICATION_CREDENTIALS"), "GOOGLE_APPLICATION_CREDENTIALS"
-		}
-		if path != "" {
-			var err error
-			if data, err = os.ReadFile(path); err != nil {
-				return nil, "", fmt.Errorf("файл ключа сервисного аккаунта не читается (%s: %s): %v", from, path, errors.Unwrap(err))
-			}
-			from = path
-		}
+// scopes are the OAuth scopes the source needs.
+func (cfg SheetsConfig) scopes() []string {
+	if cfg.DriveVersionCheck {
+		return []string{SheetsScope, DriveMetadataScope}
 	}
-	if data == nil {
-		creds, err := google.FindDefaultCredentials(ctx, SheetsScope)
-		if err != nil {
-			return nil, "", errors.New("нет учётных данных Google: укажите credentials (файл ключа сервисного аккаунта) или GOOGLE_APPLICATION_CREDENTIALS; см. docs/google-sheets.md")
-		}
-		return creds, emailOf(creds.JSON), nil
-	}
-	var head struct {
-		Type        string `json:"type"`
-		ClientEmail string `json:"client_email"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, "", fmt.Errorf("файл ключа %s — не JSON сервисного аккаунта; скачайте ключ заново (формат JSON)", from)
-	}
-	if head.Type != string(google.ServiceAccount) {
-		return nil, "", fmt.Errorf("файл ключа %s: тип %q, нужен ключ сервисного аккаунта (\"type\": \"service_account\")", from, head.Type)
-	}
-	creds, err := google.CredentialsFromJSONWithType(ctx, data, google.ServiceAccount, SheetsScope)
-	if err == nil {
-		err = checkPrivateKey(data)
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("ключ сервисного аккаунта %s не подходит (повреждён или неполон); скачайте ключ заново", from)
-	}
-	return creds, head.ClientEmail, nil
-}
-
-// checkPrivateKey parses the key now, so a broken file fails at start-up
-// rather than at the first token request.
-func checkPrivateKey(data []byte) error {
-	var key struct {
-		PrivateKey string `json:"private_key"`
-	}
-	if err := json.Unmarshal(data, &key); err != nil {
-		return err
-	}
-	block, _ := pem.Decode([]byte(key.PrivateKey))
-	if block == nil {
-		return errors.New("no PEM block")
-	}
-	if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
-		return nil
-	}
-	_, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-	return err
-}
-
-func emailOf(data []byte) string {
-	var head struct {
-		ClientEmail string `json:"client_email"`
-	}
-	_ = json.Unmarshal(data, &head)
-	return head.ClientEmail
+	return []string{SheetsScope}
 }
 
 // String names the source for logs.
@@ -245,53 +205,80 @@ func (s *SheetsSource) Link(ref rules.Ref) string {
 	return base + "range=" + ref.A1()
 }
 
-// Fetch reads the sheet with one spreadsheets.get.
+// Fetch reads the sheet — the configured one by its title, or the one
+// that holds the form — with one spreadsheets.get (plus the tab list when
+// the sheet is chosen by its header).
 func (s *SheetsSource) Fetch(ctx context.Context) (*Snapshot, error) {
-	g, gid, err := s.read(ctx)
+	version := s.versionBeforeRead(ctx)
+	g, gid, err := s.readChosen(ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.checkPick(g)
 	s.mu.Lock()
 	s.gids[g.Sheet] = gid
 	s.mu.Unlock()
-	return &Snapshot{Grid: g, Hash: HashGrid(g)}, nil
+	snap := &Snapshot{Grid: g, Hash: HashGrid(g)}
+	s.readAtVersion(version, snap.Hash)
+	return snap, nil
 }
 
-// read is one spreadsheets.get of the configured sheet (or the first).
+// readChosen reads the sheet sheetTitle names; a chosen tab renamed or
+// deleted since it was chosen is chosen again once.
+func (s *SheetsSource) readChosen(ctx context.Context) (rules.Grid, int64, error) {
+	for again := s.cfg.Sheet == ""; ; again = false {
+		title, err := s.sheetTitle(ctx)
+		if err != nil {
+			return rules.Grid{}, 0, err
+		}
+		g, gid, err := s.readSheet(ctx, title)
+		var missing *sheetMissingError
+		if again && errors.As(err, &missing) {
+			s.forgetPick()
+			continue
+		}
+		return g, gid, err
+	}
+}
+
+// read is one spreadsheets.get of the sheet this source reads.
 func (s *SheetsSource) read(ctx context.Context) (rules.Grid, int64, error) {
+	return s.readSheet(ctx, s.currentTitle())
+}
+
+// readSheet is one spreadsheets.get of the sheet titled title. The sheet
+// is found in the response by its title, never by its position.
+func (s *SheetsSource) readSheet(ctx context.Context, title string) (rules.Grid, int64, error) {
+	if title == "" {
+		return rules.Grid{}, 0, errors.New("лист таблицы Google ещё не выбран; примечания не записаны")
+	}
 	var resp *sheets.Spreadsheet
 	err := s.call(ctx, "get", func(ctx context.Context) error {
-		call := s.svc.Spreadsheets.Get(s.cfg.SpreadsheetID).IncludeGridData(true).Fields(fetchFields).Context(ctx)
-		// Without a title the call names no range and returns every sheet in
-		// order, the first one first: still one request. With a title only
-		// that sheet's data comes back.
-		if s.cfg.Sheet != "" {
-			call = call.Ranges(quoteSheet(s.cfg.Sheet))
-		}
 		var err error
-		resp, err = call.Do()
+		resp, err = s.svc.Spreadsheets.Get(s.cfg.SpreadsheetID).IncludeGridData(true).Ranges(quoteSheet(title)).
+			Fields(fetchFields).Context(ctx).Do()
 		return err
 	})
 	var serr *SheetsError
-	if errors.As(err, &serr) && serr.Status == http.StatusBadRequest && s.cfg.Sheet != "" {
-		if missing := s.unknownSheet(ctx); missing != nil {
+	if errors.As(err, &serr) && serr.Status == http.StatusBadRequest {
+		if missing := s.unknownSheet(ctx, title); missing != nil {
 			return rules.Grid{}, 0, missing
 		}
 	}
 	if err != nil {
 		return rules.Grid{}, 0, err
 	}
-	if len(resp.Sheets) == 0 || resp.Sheets[0].Properties == nil {
-		return rules.Grid{}, 0, errors.New("в таблице Google нет листов")
+	sh := sheetTitled(resp, title)
+	if sh == nil {
+		return rules.Grid{}, 0, fmt.Errorf("Google не вернул лист «%s» таблицы %s; проверка повторится в следующем цикле", title, s.cfg.SpreadsheetID)
 	}
-	sh := resp.Sheets[0]
 	g, err := gridFromSheet(sh)
 	return g, sh.Properties.SheetId, err
 }
 
 // unknownSheet explains a missing sheet, listing the sheets there are
 // (nil when the sheet exists after all: the 400 had another cause).
-func (s *SheetsSource) unknownSheet(ctx context.Context) error {
+func (s *SheetsSource) unknownSheet(ctx context.Context, title string) error {
 	var resp *sheets.Spreadsheet
 	err := s.call(ctx, "get", func(ctx context.Context) error {
 		var err error
@@ -299,20 +286,25 @@ func (s *SheetsSource) unknownSheet(ctx context.Context) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("лист %q не найден в таблице %s", s.cfg.Sheet, s.cfg.SpreadsheetID)
+		return &sheetMissingError{fmt.Sprintf("лист «%s» не найден в таблице %s", title, s.cfg.SpreadsheetID)}
 	}
 	var titles []string
 	for _, sh := range resp.Sheets {
 		if sh.Properties != nil {
-			if sh.Properties.Title == s.cfg.Sheet {
+			if sh.Properties.Title == title {
 				return nil
 			}
 			titles = append(titles, "«"+sh.Properties.Title+"»")
 		}
 	}
-	return fmt.Errorf("лист «%s» не найден в таблице %s; листы таблицы: %s. Исправьте sheet в настройках",
-		s.cfg.Sheet, s.cfg.SpreadsheetID, strings.Join(titles, ", "))
+	return &sheetMissingError{fmt.Sprintf("лист «%s» не найден в таблице %s; листы таблицы: %s. Исправьте sheet в настройках",
+		title, s.cfg.SpreadsheetID, strings.Join(titles, ", "))}
 }
+
+// sheetMissingError is a sheet title the spreadsheet does not have.
+type sheetMissingError struct{ msg string }
+
+func (e *sheetMissingError) Error() string { return e.msg }
 
 // quoteSheet writes a sheet title as an A1 range ('It”s').
 func quoteSheet(title string) string { return "'" + strings.ReplaceAll(title, "'", "''") + "'" }
@@ -322,20 +314,22 @@ func gridFromSheet(sh *sheets.Sheet) (rules.Grid, error) {
 	g := rules.Grid{Sheet: sh.Properties.Title}
 	for _, d := range sh.Data {
 		for i, rd := range d.RowData {
+			// Rows that only carry formatting come back empty; a grid of a
+			// million formatted rows is fine as long as they stay empty.
+			if rd == nil || !rowHasContent(rd) {
+				continue
+			}
 			row := int(d.StartRow) + i
 			if row >= MaxRows {
-				return rules.Grid{}, fmt.Errorf("на листе «%s» больше %d строк — это не похоже на Перечень; удалите лишние строки", g.Sheet, MaxRows)
+				return rules.Grid{}, fmt.Errorf("на листе «%s» заполнены строки дальше %d-й — это не похоже на Перечень; удалите лишние строки", g.Sheet, MaxRows)
 			}
 			for j, v := range rd.Values {
 				col := int(d.StartColumn) + j
 				if col >= MaxCols || v == nil || v.FormattedValue == "" && v.Note == "" {
 					continue
 				}
-				cell := gridCell(&g, row, col)
+				cell := gridCell(&g, row, col) // pads the rows above: positions matter
 				cell.Value, cell.Note = v.FormattedValue, v.Note
-			}
-			for len(g.Cells) <= row { // keep empty rows: positions matter
-				g.Cells = append(g.Cells, nil)
 			}
 		}
 	}
@@ -347,6 +341,15 @@ func gridFromSheet(sh *sheets.Sheet) (rules.Grid, error) {
 		g.Cells = g.Cells[:len(g.Cells)-1]
 	}
 	return g, nil
+}
+
+func rowHasContent(rd *sheets.RowData) bool {
+	for _, v := range rd.Values {
+		if v != nil && (v.FormattedValue != "" || v.Note != "") {
+			return true
+		}
+	}
+	return false
 }
 
 func gridCell(g *rules.Grid, row, col int) *rules.Cell {

@@ -47,12 +47,13 @@ func (s *SheetsSource) call(ctx context.Context, op string, fn func(context.Cont
 // retry runs attempt until it succeeds, fails for good, or cfg.Retries
 // retries are spent: 429, 5xx and network errors are retried with
 // exponential backoff and jitter (honouring Retry-After), a refused token
-// (401) once at once with the credentials read again; other failures return
-// at once, explained. An attempt may be several requests (a note write
+// (401) once at once with the credentials read again, and a 429 naming a
+// per-minute quota after the next minute, without spending a retry
+// (waitForQuota); other failures return at once, explained. An attempt may be several requests (a note write
 // reads before it writes): a retry repeats all of them. A *SheetsError from
 // attempt is final (the quota queue was left).
 func (s *SheetsSource) retry(ctx context.Context, op string, attempt func(context.Context) error) error {
-	renewed := false
+	renewed, quotaWaits := false, 0
 	for n := 1; ; n++ {
 		err := attempt(ctx)
 		if err == nil {
@@ -74,8 +75,14 @@ func (s *SheetsSource) retry(ctx context.Context, op string, attempt func(contex
 				continue
 			}
 		}
+		if waited, qerr := s.waitForQuota(ctx, op, err, quotaWaits); qerr != nil {
+			return qerr
+		} else if waited {
+			quotaWaits++ // waiting out Google's minute spends no retry
+			continue
+		}
 		retry, after := retryable(err)
-		if !retry || n > s.cfg.Retries {
+		if !retry || n-quotaWaits > s.cfg.Retries {
 			return s.explain(op, n, err)
 		}
 		wait := s.backoff(n)
@@ -103,9 +110,9 @@ const (
 	readWriteTurn      // a read and the write right after it (WriteNotes)
 )
 
-// pace waits for the request's turn in the account's quota (cfg.Limiter).
+// pace waits for the request's turn in the account's quota (limiter).
 func (s *SheetsSource) pace(ctx context.Context, op string, t turn) error {
-	q := s.cfg.Limiter
+	q := s.limiter(op)
 	if q == nil {
 		return nil
 	}
@@ -163,7 +170,7 @@ func retryable(err error) (bool, time.Duration) {
 	// A body cut off mid-way or garbled in transit (a proxy, a reset after
 	// the headers) is as transient as a failed connection.
 	var serr *json.SyntaxError
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &serr) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errBodyDamaged) || errors.As(err, &serr) {
 		return true, 0
 	}
 	var uerr *url.Error
@@ -214,13 +221,16 @@ func (s *SheetsSource) explain(op string, attempts int, err error) error {
 	case errors.As(err, &gerr):
 		switch gerr.Code {
 		case http.StatusForbidden:
-			e.Message = fmt.Sprintf("нет доступа к таблице: поделитесь таблицей с %s (права редактора)", s.account())
+			e.Message = s.forbidden(gerr)
 		case http.StatusNotFound:
 			e.Message = fmt.Sprintf("таблица %s не найдена: проверьте spreadsheet_id", id)
 		case http.StatusUnauthorized:
 			e.Message = "Google отклонил учётные данные (HTTP 401): проверьте файл ключа сервисного аккаунта"
 		case http.StatusTooManyRequests:
 			e.Message = fmt.Sprintf("Google ограничил частоту запросов к таблице %s (HTTP 429, попыток: %d); проверка повторится в следующем цикле", id, attempts)
+			if r := reasonOf(gerr); r.quotaWindow() > 0 {
+				e.Message += ": " + r.quotaAdvice()
+			}
 		default:
 			if gerr.Code >= 500 {
 				e.Message = fmt.Sprintf("сервис Google Таблиц недоступен (HTTP %d, попыток: %d); проверка повторится в следующем цикле", gerr.Code, attempts)
@@ -249,7 +259,7 @@ func netReason(err error) string {
 	var uerr *url.Error
 	var serr *json.SyntaxError
 	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &serr):
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errBodyDamaged) || errors.As(err, &serr):
 		return "ответ оборван или повреждён при передаче"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "истекло время ожидания ответа"

@@ -198,8 +198,13 @@ func TestSheetsFetchGrid(t *testing.T) {
 	if len(snap.Grid.Merges) != 1 || snap.Grid.At(30, 7).Note != "далеко внизу" {
 		t.Fatalf("merges %v, H31 note %q", snap.Grid.Merges, snap.Grid.At(30, 7).Note)
 	}
-	if h.fake.Count("get") != 1 {
-		t.Fatalf("fetch took %d requests", h.fake.Count("get"))
+	// Without a title: the tab list, the first rows of every tab, the
+	// chosen tab; then the tab list and the chosen tab while tabs stay.
+	if h.fake.Count("get") != 3 {
+		t.Fatalf("first fetch took %d requests, want 3", h.fake.Count("get"))
+	}
+	if _, err := h.src.Fetch(context.Background()); err != nil || h.fake.Count("get") != 5 {
+		t.Fatalf("second fetch: %v, %d requests in all, want 5", err, h.fake.Count("get"))
 	}
 	gid := h.fake.SheetID(sheetTitle)
 	link := h.src.Link(rules.Ref{Sheet: sheetTitle, Row: 21, Col: 2})

@@ -57,8 +57,14 @@ func sourceWithQuota(s config.Source, m *daemon.Metrics, quotas *psync.QuotaSet,
 		if m != nil {
 			client = &http.Client{Transport: m.RoundTripper(s.Name, nil)}
 		}
-		return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet,
-			Credentials: gs.Credentials, Endpoint: gs.Endpoint, HTTPClient: client, Notes: s.Notes, Quotas: quotas, Logger: log})
+		// The profile finds the form's header when no sheet is named.
+		profile, err := s.LoadProfile()
+		if err != nil {
+			return nil, fmt.Errorf("источник %q: %w", s.Name, err)
+		}
+		return psync.NewSheetsSource(psync.SheetsConfig{SpreadsheetID: gs.SpreadsheetID, Sheet: gs.Sheet, Profile: profile,
+			Credentials: gs.Credentials, Endpoint: gs.Endpoint, DriveVersionCheck: gs.DriveVersionCheck,
+			HTTPClient: client, Notes: s.Notes, Quotas: quotas, Logger: log})
 	case s.XLSX != nil:
 		return psync.NewXLSXSource(psync.XLSXConfig{Path: s.XLSX.Path, Sheet: s.XLSX.Sheet, Mode: s.XLSXMode(), CopyPath: s.XLSX.CopyPath, Logger: log})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/rules"
+	"github.com/perechen-oiv/perechen/sync/sheetsfake"
 )
 
 func TestDepsComplete(t *testing.T) {
@@ -110,4 +111,33 @@ func mustProfile(t *testing.T) *rules.Profile {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestSheetsSourceFromConfig: a google_sheets entry without a sheet name
+// reads the tab holding the form (found with the source's profile), not
+// the draft in front of it; drive_version_check asks for the Drive scope.
+func TestSheetsSourceFromConfig(t *testing.T) {
+	f := sheetsfake.New(t)
+	f.Rename("Лист1", "Черновик")
+	f.LoadGrid(rules.GridFromTSV("Черновик", "Набросок\n"))
+	f.LoadGrid(rules.SampleGrid())
+	key := filepath.Join(t.TempDir(), "key.json")
+	if err := os.WriteFile(key, f.CredentialsJSON(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := Source(config.Source{Name: "oiv", Profile: rules.DefaultProfile, Notes: true, GoogleSheets: &config.GoogleSheets{
+		SpreadsheetID: f.ID, Credentials: key, Endpoint: f.URL, DriveVersionCheck: true}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := src.Fetch(t.Context())
+	if err != nil || snap.Grid.Sheet != "Перечень" {
+		t.Fatalf("fetch: %v, sheet %+v", err, snap)
+	}
+	if f.Count("drive.get") != 1 || !strings.Contains(strings.Join(f.Scopes(), " "), "drive.metadata.readonly") {
+		t.Fatalf("drive pre-check not wired: %v %v", f.Counts(), f.Scopes())
+	}
+	if _, err := Source(config.Source{Name: "x", Profile: "no-such-profile", GoogleSheets: &config.GoogleSheets{SpreadsheetID: f.ID, Credentials: key}}, nil); err == nil {
+		t.Fatal("unknown profile accepted")
+	}
 }

@@ -5,19 +5,25 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/perechen-oiv/perechen/rules"
 )
 
-// serve routes a request: the token endpoint or the Sheets API.
+// serve routes a request: the token endpoint, the metadata server, the
+// Drive API or the Sheets API.
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/token" {
+	switch {
+	case r.URL.Path == "/token":
 		f.handleToken(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, "/computeMetadata/"):
+		f.handleMetadata(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, "/drive/v3/files/"):
+		f.handleDrive(w, r)
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/v4/spreadsheets/")
@@ -38,13 +44,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "NOT_FOUND", "unsupported call "+r.Method+" "+r.URL.Path, 0)
 		return
 	}
-	n := f.count(method)
-	f.runHook(method, n)
-	if !f.injectFault(w, r) {
-		return
-	}
-	if !f.authorized(r) {
-		apiError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.", 0)
+	if !f.admit(w, r, method, "sheets") {
 		return
 	}
 	f.mu.Lock()
@@ -58,6 +58,10 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission", 0)
 		return
 	}
+	if limit, refused := f.quotaRefuses(method); refused {
+		quotaExceeded(w, limit)
+		return
+	}
 	switch method {
 	case "get":
 		f.handleGet(w, r)
@@ -66,6 +70,57 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	case "batchUpdate":
 		f.handleBatchUpdate(w, r)
 	}
+}
+
+// admit counts an API request, runs the hook and queued faults, and checks
+// what Google checks before the resource: the token, that the project has
+// the API enabled, and that the token's scopes allow the API. false when
+// the request was answered.
+func (f *Fake) admit(w http.ResponseWriter, r *http.Request, method, api string) bool {
+	n := f.count(method)
+	f.runHook(method, n)
+	if !f.injectFault(w, r) {
+		return false
+	}
+	scopes, ok := f.tokenScopes(r)
+	if !ok {
+		apiError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.", 0)
+		return false
+	}
+	f.mu.Lock()
+	disabled := f.disabled[api]
+	f.mu.Unlock()
+	if disabled {
+		serviceDisabled(w, api)
+		return false
+	}
+	service, _, _ := apiService(api)
+	if !scopeAllows(scopes, api) {
+		insufficientScopes(w, service)
+		return false
+	}
+	return true
+}
+
+// scopeAllows says whether a token's scopes reach the API, as Google's
+// scope lists for spreadsheets.get/batchUpdate and files.get do.
+func scopeAllows(scopes, api string) bool {
+	const auth = "https://www.googleapis.com/auth/"
+	for _, s := range strings.Fields(strings.ReplaceAll(scopes, ",", " ")) {
+		switch strings.TrimPrefix(s, auth) {
+		case "drive", "drive.file":
+			return true
+		case "spreadsheets":
+			if api == "sheets" {
+				return true
+			}
+		case "drive.metadata.readonly", "drive.metadata", "drive.readonly":
+			if api == "drive" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // injectFault applies the next queued fault and the global delay; false
@@ -102,21 +157,19 @@ func (f *Fake) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-func (f *Fake) authorized(r *http.Request) bool {
+// tokenScopes finds the scopes of the request's access token; false when
+// the fake did not issue it.
+func (f *Fake) tokenScopes(r *http.Request) (string, bool) {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return ok && f.tokens[tok]
+	scopes, issued := f.tokens[tok]
+	return scopes, ok && issued
 }
 
 // apiError writes Google's JSON error shape.
 func apiError(w http.ResponseWriter, code int, status, msg string, retryAfter time.Duration) {
-	if retryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
-	}
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": code, "message": msg, "status": status}})
+	writeError(w, code, map[string]any{"code": code, "message": msg, "status": status}, retryAfter)
 }
 
 func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
@@ -128,230 +181,6 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	// Responses are built from map[string]any and []any, so the mask applies directly.
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	_ = json.NewEncoder(w).Encode(m.apply(v))
-}
-
-var a1Re = regexp.MustCompile(`^[A-Z]*[0-9]*(:[A-Z]*[0-9]*)?$`)
-
-// resolveRange finds the sheet a range names and its A1 cells part ("" for
-// the whole sheet); a range without a sheet name ("A1:E20") means the first
-// sheet, as in Sheets.
-func (f *Fake) resolveRange(rng string) (*sheet, string, error) {
-	title, cells := rng, ""
-	if strings.HasPrefix(rng, "'") {
-		end := 1
-		var b strings.Builder
-		for end < len(rng) {
-			if rng[end] == '\'' {
-				if end+1 < len(rng) && rng[end+1] == '\'' {
-					b.WriteByte('\'')
-					end += 2
-					continue
-				}
-				break
-			}
-			b.WriteByte(rng[end])
-			end++
-		}
-		if end >= len(rng) {
-			return nil, "", fmt.Errorf("Unable to parse range: %s", rng)
-		}
-		title, cells = b.String(), strings.TrimPrefix(rng[end+1:], "!")
-	} else if i := strings.LastIndex(rng, "!"); i >= 0 {
-		title, cells = rng[:i], rng[i+1:]
-	}
-	if !a1Re.MatchString(cells) {
-		return nil, "", fmt.Errorf("Unable to parse range: %s", rng)
-	}
-	if sh := f.sheetLocked(title); sh != nil && title != "" {
-		return sh, cells, nil
-	}
-	if !strings.HasPrefix(rng, "'") && !strings.Contains(rng, "!") && a1Re.MatchString(rng) && len(f.sheets) > 0 {
-		return f.sheets[0], rng, nil
-	}
-	return nil, "", fmt.Errorf("Unable to parse range: %s", rng)
-}
-
-// a1Bounds resolves the cells part of a range ("", "C22", "A1:E20", "5:7",
-// "A:C") to [row0, row1, col0, col1), an open side meaning the grid's edge.
-func a1Bounds(cells string, rows, cols int) [4]int {
-	b := [4]int{0, rows, 0, cols}
-	if cells == "" {
-		return b
-	}
-	from, to, isRange := strings.Cut(cells, ":")
-	if !isRange {
-		to = from
-	}
-	r0, c0 := a1Cell(from)
-	r1, c1 := a1Cell(to)
-	if r0 >= 0 {
-		b[0] = r0
-	}
-	if r1 >= 0 {
-		b[1] = r1 + 1
-	}
-	if c0 >= 0 {
-		b[2] = c0
-	}
-	if c1 >= 0 {
-		b[3] = c1 + 1
-	}
-	return b
-}
-
-// a1Cell reads "C22" as row 21, column 2; a missing part is -1.
-func a1Cell(s string) (row, col int) {
-	letters := strings.TrimRight(s, "0123456789")
-	row, col = -1, -1
-	if n, err := strconv.Atoi(s[len(letters):]); err == nil && n > 0 {
-		row = n - 1
-	}
-	if letters != "" {
-		col = 0
-		for _, ch := range letters {
-			col = col*26 + int(ch-'A'+1)
-		}
-		col--
-	}
-	return row, col
-}
-
-// handleGet serves spreadsheets.get: properties of all (or the ranged)
-// sheets and, with includeGridData, their cells — one GridData per range
-// asked of a sheet, as Sheets answers.
-func (f *Fake) handleGet(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f.mu.Lock()
-	selected := f.sheets
-	var ranged map[*sheet][]string // the cells parts asked of each sheet
-	if ranges := q["ranges"]; len(ranges) > 0 {
-		ranged = map[*sheet][]string{}
-		for _, rng := range ranges {
-			sh, cells, err := f.resolveRange(rng)
-			if err != nil {
-				f.mu.Unlock()
-				apiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", err.Error(), 0)
-				return
-			}
-			ranged[sh] = append(ranged[sh], cells)
-		}
-		selected = nil
-		for _, sh := range f.sheets { // in the spreadsheet's order, each once
-			if ranged[sh] != nil {
-				selected = append(selected, sh)
-			}
-		}
-	}
-	withData := q.Get("includeGridData") == "true"
-	var sheets []any
-	for i, sh := range selected {
-		var data []any
-		if withData {
-			cells := ranged[sh]
-			if cells == nil {
-				cells = []string{""}
-			}
-			for _, c := range cells {
-				data = append(data, gridData(sh, c, f.noteView))
-			}
-		}
-		sheets = append(sheets, sheetJSON(sh, i, data))
-	}
-	resp := map[string]any{
-		"spreadsheetId":  f.ID,
-		"properties":     map[string]any{"title": "Перечень (fake)", "locale": "ru_RU", "timeZone": "Europe/Moscow"},
-		"sheets":         sheets,
-		"spreadsheetUrl": "https://docs.google.com/spreadsheets/d/" + f.ID + "/edit",
-	}
-	f.mu.Unlock()
-	writeJSON(w, r, resp)
-}
-
-func sheetJSON(sh *sheet, index int, data []any) map[string]any {
-	rows, cols := gridSize(sh)
-	out := map[string]any{
-		"properties": map[string]any{
-			"sheetId": sh.id, "title": sh.title, "index": index, "sheetType": "GRID",
-			"gridProperties": map[string]any{"rowCount": rows, "columnCount": cols, "frozenRowCount": 0},
-		},
-	}
-	var merges []any
-	for _, m := range sh.merges {
-		merges = append(merges, map[string]any{"sheetId": sh.id, "startRowIndex": m.Row0, "endRowIndex": m.Row1 + 1,
-			"startColumnIndex": m.Col0, "endColumnIndex": m.Col1 + 1})
-	}
-	if merges != nil {
-		out["merges"] = merges
-	}
-	if data != nil {
-		out["data"] = data
-	}
-	return out
-}
-
-// gridData is the GridData of one range of a sheet: its cells from the
-// range's top-left corner, trailing empty cells and rows left out. Notes
-// pass through view (nil: as stored).
-func gridData(sh *sheet, cells string, view func(string) string) map[string]any {
-	rows, cols := gridSize(sh)
-	b := a1Bounds(cells, rows, cols)
-	last := min(len(sh.cells), b[1]) - 1
-	for last >= b[0] && rowEmpty(rangeRow(sh.cells[last], b)) {
-		last--
-	}
-	var rowData []any
-	for r := b[0]; r <= last; r++ {
-		var values []any
-		for _, c := range rangeRow(sh.cells[r], b) {
-			v := map[string]any{}
-			if c.Value != "" {
-				v["formattedValue"] = c.Value
-				v["userEnteredValue"] = map[string]any{"stringValue": c.Value}
-				v["effectiveValue"] = map[string]any{"stringValue": c.Value}
-				v["effectiveFormat"] = map[string]any{"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
-			}
-			if note := c.Note; note != "" {
-				if view != nil {
-					note = view(note)
-				}
-				v["note"] = note
-			}
-			values = append(values, v)
-		}
-		for len(values) > 0 && len(values[len(values)-1].(map[string]any)) == 0 {
-			values = values[:len(values)-1]
-		}
-		rd := map[string]any{}
-		if len(values) > 0 {
-			rd["values"] = values
-		}
-		rowData = append(rowData, rd)
-	}
-	gd := map[string]any{"rowMetadata": []any{}, "columnMetadata": []any{}}
-	if b[0] > 0 {
-		gd["startRow"] = b[0]
-	}
-	if b[2] > 0 {
-		gd["startColumn"] = b[2]
-	}
-	if rowData != nil {
-		gd["rowData"] = rowData
-	}
-	return gd
-}
-
-// rangeRow is the part of row within the columns of bounds b.
-func rangeRow(row []rules.Cell, b [4]int) []rules.Cell {
-	return row[min(b[2], len(row)):min(b[3], len(row))]
-}
-
-func rowEmpty(row []rules.Cell) bool {
-	for _, c := range row {
-		if c.Value != "" || c.Note != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // handleValuesGet serves values.get of a whole sheet: formatted values,
@@ -453,6 +282,7 @@ func (f *Fake) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.batches = append(f.batches, writes)
+	f.version++ // a note write is a change of the file, for Drive too
 	replies := make([]any, len(req.Requests))
 	for i := range replies {
 		replies[i] = map[string]any{}
@@ -605,7 +435,7 @@ func (f *Fake) bounds(g *gridRange) ([4]int, error) {
 }
 
 func gridSize(sh *sheet) (rows, cols int) {
-	rows, cols = max(1000, len(sh.cells)), 26
+	rows, cols = max(1000, len(sh.cells), sh.formattedRows), 26
 	for _, row := range sh.cells {
 		cols = max(cols, len(row))
 	}

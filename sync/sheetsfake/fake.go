@@ -1,6 +1,7 @@
 package sheetsfake
 
 import (
+	"compress/gzip"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
@@ -40,8 +41,17 @@ type Fake struct {
 	nextSheetID int64
 	deleted     bool
 	forbidden   bool
-	tokens      map[string]bool
+	tokens      map[string]string // access token → the scopes it was issued for
 	scopes      []string
+	// version is the file's Drive version: it grows with every change,
+	// perechen's own note writes included.
+	version     int64
+	locale      string
+	disabled    map[string]bool // "sheets", "drive": APIs not enabled in the project
+	quota       quotaState
+	vmScopes    string
+	gzipLevel   int
+	gzipFree    chan *compressor // gzipSlots slots: a compressor, or nil before first use
 	counts      map[string]int
 	batches     [][]NoteWrite
 	faults      []fault
@@ -55,8 +65,16 @@ type Fake struct {
 type sheet struct {
 	id     int64
 	title  string
+	hidden bool
 	cells  [][]rules.Cell
 	merges []rules.Range
+	// typed holds what a cell was typed as when it is more than text (a
+	// number with its format, a date, a link, a chip); cells[r][c].Value
+	// is then its displayed text.
+	typed map[[2]int]typedValue
+	// formattedRows is how many rows carry formatting: Sheets lists them
+	// all in rowData, empty or not.
+	formattedRows int
 }
 
 type fault struct {
@@ -87,7 +105,12 @@ func New(t TB) *Fake {
 	_, _ = rand.Read(id)
 	f := &Fake{
 		ID: DefaultID, key: key, keyID: hex.EncodeToString(id),
-		tokens: map[string]bool{}, counts: map[string]int{}, nextSheetID: 1_000_001,
+		tokens: map[string]string{}, counts: map[string]int{}, nextSheetID: 1_000_001,
+		version: 1, locale: "ru_RU", disabled: map[string]bool{}, gzipLevel: gzip.BestSpeed,
+	}
+	f.gzipFree = make(chan *compressor, gzipSlots)
+	for range gzipSlots {
+		f.gzipFree <- nil
 	}
 	f.sheets = []*sheet{{id: 0, title: "Лист1"}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.dispatch))
@@ -119,6 +142,8 @@ func (f *Fake) LoadGrid(g rules.Grid) int64 {
 		sh.cells[i] = append([]rules.Cell(nil), row...)
 	}
 	sh.merges = append([]rules.Range(nil), g.Merges...)
+	sh.typed = nil
+	f.version++
 	return sh.id
 }
 
@@ -133,6 +158,7 @@ func (f *Fake) addSheetLocked(title string) *sheet {
 	sh := &sheet{id: f.nextSheetID, title: title}
 	f.nextSheetID++
 	f.sheets = append(f.sheets, sh)
+	f.version++
 	return sh
 }
 
@@ -196,19 +222,30 @@ func (sh *sheet) at(row, col int) rules.Cell {
 	return sh.cells[row][col]
 }
 
-// SetValue sets a cell's value as a person typing it would.
-func (f *Fake) SetValue(title string, row, col int, v string) {
+// edit applies a person's change to the sheet titled title: every change
+// moves the file's Drive version, as in Google.
+func (f *Fake) edit(title string, change func(sh *sheet)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.mustSheet(title).cell(row, col).Value = v
+	change(f.mustSheet(title))
+	f.version++
+}
+
+// SetValue sets a cell's value as a person typing it would.
+func (f *Fake) SetValue(title string, row, col int, v string) {
+	f.edit(title, func(sh *sheet) {
+		sh.cell(row, col).Value = v
+		delete(sh.typed, [2]int{row, col})
+	})
 }
 
 // SetCell sets a cell's value and note at once.
 func (f *Fake) SetCell(title string, row, col int, value, note string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	c := f.mustSheet(title).cell(row, col)
-	c.Value, c.Note = value, note
+	f.edit(title, func(sh *sheet) {
+		c := sh.cell(row, col)
+		c.Value, c.Note = value, note
+		delete(sh.typed, [2]int{row, col})
+	})
 }
 
 // Values returns a sheet's values, row by row.
@@ -226,9 +263,7 @@ func (f *Fake) Values(title string) [][]string {
 
 // SetNote sets a cell's note ("" removes it).
 func (f *Fake) SetNote(title string, row, col int, note string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.mustSheet(title).cell(row, col).Note = note
+	f.edit(title, func(sh *sheet) { sh.cell(row, col).Note = note })
 }
 
 // Value is a cell's value.
@@ -263,6 +298,17 @@ func (f *Fake) InsertRow(title string, row int) {
 			sh.merges[i].Row1++
 		}
 	}
+	if sh.typed != nil {
+		shifted := make(map[[2]int]typedValue, len(sh.typed))
+		for rc, tv := range sh.typed {
+			if rc[0] >= row {
+				rc[0]++
+			}
+			shifted[rc] = tv
+		}
+		sh.typed = shifted
+	}
+	f.version++
 }
 
 // DeleteRow deletes a row, shifting cells, notes and merges below it up, as
@@ -309,9 +355,7 @@ func NotesTrimmed(note string) string { return strings.TrimSpace(note) }
 
 // Rename renames a sheet.
 func (f *Fake) Rename(oldTitle, newTitle string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.mustSheet(oldTitle).title = newTitle
+	f.edit(oldTitle, func(sh *sheet) { sh.title = newTitle })
 }
 
 // DeleteSheet removes one sheet.
@@ -321,6 +365,7 @@ func (f *Fake) DeleteSheet(title string) {
 	for i, sh := range f.sheets {
 		if sh.title == title {
 			f.sheets = append(f.sheets[:i], f.sheets[i+1:]...)
+			f.version++
 			return
 		}
 	}
@@ -435,11 +480,12 @@ func (f *Fake) dispatch(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	wrap := f.wrap
 	f.mu.Unlock()
-	if wrap == nil {
-		f.serve(w, r)
-		return
+	// Faults wrap the compressed response, as a proxy on the way would.
+	var h http.Handler = http.HandlerFunc(f.serveEncoded)
+	if wrap != nil {
+		h = wrap(h)
 	}
-	wrap(http.HandlerFunc(f.serve)).ServeHTTP(w, r)
+	h.ServeHTTP(w, r)
 }
 
 func (f *Fake) count(method string) int {

@@ -75,24 +75,71 @@ func (f *Fake) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeTokenError(w, http.StatusMethodNotAllowed, "invalid_request", "POST only")
 		return
 	}
-	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != jwtBearer {
-		writeTokenError(w, http.StatusBadRequest, "unsupported_grant_type", "want "+jwtBearer)
+	if err := r.ParseForm(); err != nil {
+		writeTokenError(w, http.StatusBadRequest, "invalid_request", "unreadable form")
 		return
 	}
-	claims, err := f.verifyAssertion(r.PostForm.Get("assertion"))
-	if err != nil {
-		writeTokenError(w, http.StatusBadRequest, "invalid_grant", err.Error())
+	var scope string
+	switch r.PostForm.Get("grant_type") {
+	case jwtBearer:
+		claims, err := f.verifyAssertion(r.PostForm.Get("assertion"))
+		if err != nil {
+			writeTokenError(w, http.StatusBadRequest, "invalid_grant", err.Error())
+			return
+		}
+		scope = claims.Scope
+	case "refresh_token": // a person's credentials (gcloud auth application-default login)
+		if r.PostForm.Get("refresh_token") != userRefreshToken || r.PostForm.Get("client_id") != userClientID {
+			writeTokenError(w, http.StatusBadRequest, "invalid_grant", "Token has been expired or revoked.")
+			return
+		}
+		if scope = r.PostForm.Get("scope"); scope == "" {
+			scope = userScopes // what the person consented to at login
+		}
+	default:
+		writeTokenError(w, http.StatusBadRequest, "unsupported_grant_type", "want "+jwtBearer+" or refresh_token")
 		return
 	}
+	writeAccessToken(w, f.issueToken(scope))
+}
+
+// issueToken makes an access token for scope and remembers it.
+func (f *Fake) issueToken(scope string) string {
 	buf := make([]byte, 16)
 	_, _ = rand.Read(buf)
 	tok := "ya29.fake-" + hex.EncodeToString(buf)
 	f.mu.Lock()
-	f.tokens[tok] = true
-	f.scopes = append(f.scopes, claims.Scope)
+	f.tokens[tok] = scope
+	f.scopes = append(f.scopes, scope)
 	f.mu.Unlock()
+	return tok
+}
+
+func writeAccessToken(w http.ResponseWriter, tok string) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600})
+}
+
+// The authorized_user credentials UserCredentialsJSON hands out, as after
+// gcloud auth application-default login --scopes=…cloud-platform,…spreadsheets.
+const (
+	userClientID     = "fake-client.apps.googleusercontent.com"
+	userRefreshToken = "1//fake-refresh-token"
+	userScopes       = "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/spreadsheets"
+)
+
+// UserCredentialsJSON is an "authorized_user" file as `gcloud auth
+// application-default login` writes it, with token_uri pointing at the
+// fake (the refresh-token grant runs against it).
+func (f *Fake) UserCredentialsJSON() []byte {
+	data, _ := json.MarshalIndent(map[string]string{
+		"type":          "authorized_user",
+		"client_id":     userClientID,
+		"client_secret": "fake-client-secret",
+		"refresh_token": userRefreshToken,
+		"token_uri":     f.TokenURL(),
+	}, "", "  ")
+	return data
 }
 
 type jwtClaims struct {
