@@ -58,6 +58,9 @@ type HTMLView struct {
 	Source       string        // Meta.Source
 	Changes      []string      // Meta.Changes, shown under "Изменения"
 	Downloads    []Download    // Meta.Downloads, linked under the title
+	// Grif is the approval mark printed top right, block by block, line by
+	// line: «УТВЕРЖДЁН», «приказом …», «от … № …» (grif.go).
+	Grif [][]string
 	Caption      string        // the table's <caption>
 	Columns      [5]HTMLColumn // graphs 1–5
 	Processes    []HTMLProcess // one <tbody> each
@@ -175,6 +178,7 @@ func newHTMLView(reg *rules.Registry, meta Meta, fragment bool) HTMLView {
 		Source:       meta.Source,
 		Changes:      meta.Changes,
 		Downloads:    meta.Downloads,
+		Grif:         grifBlocks(reg, meta),
 	}
 	if !meta.Version.IsZero() {
 		v.VersionISO = meta.Version.Format("2006-01-02")
@@ -224,6 +228,9 @@ func htmlCaption(v HTMLView) string {
 	}
 	if v.VersionDate != "" {
 		parts = append(parts, "редакция от "+v.VersionDate)
+	}
+	for _, b := range v.Grif {
+		parts = append(parts, strings.Join(b, " "))
 	}
 	return strings.Join(parts, ", ") + ". " + summary
 }
