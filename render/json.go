@@ -17,17 +17,17 @@ const JSONSchema = "perechen/registry/v1"
 // render's own, not rules.Registry's, so the published schema stays stable
 // when the parser's model changes.
 type jsonDoc struct {
-	Schema       string        `json:"schema"`
-	Title        string        `json:"title"`
-	Organisation string        `json:"organisation"`
-	Profile      string        `json:"profile"`
-	VersionDate  string        `json:"version_date"`
-	VersionLabel string        `json:"version_label"`
-	Source       string        `json:"source"`
-	Sheet        string        `json:"sheet"`
-	Columns      []string      `json:"columns"`
-	Counts       jsonCounts    `json:"counts"`
-	Changes      []string      `json:"changes"`
+	Schema       string     `json:"schema"`
+	Title        string     `json:"title"`
+	Organisation string     `json:"organisation"`
+	Profile      string     `json:"profile"`
+	VersionDate  string     `json:"version_date"`
+	VersionLabel string     `json:"version_label"`
+	Source       string     `json:"source"`
+	Sheet        string     `json:"sheet"`
+	Columns      []string   `json:"columns"`
+	Counts       jsonCounts `json:"counts"`
+	Changes      []string   `json:"changes"`
 	// Grif and Approval were added within v1 (issue 14): the approval mark
 	// as printed, block by block, and the approving document (null when the
 	// version was not approved through perechen).
