@@ -274,7 +274,7 @@ func newFixture(t testing.TB, names ...string) *fixture {
 		renders: &atomic.Int64{}, clock: &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}, reg: prometheus.NewRegistry()}
 	f.cfg = &config.Config{Interval: time.Hour, Jitter: time.Millisecond, StateDir: f.dir + "/state",
 		Status: config.Status{Listen: config.ListenOff, Refresh: 30 * time.Second}, DeadlineWorkingDays: 10, DeadlineWarnDays: 3,
-		ShutdownTimeout: 2 * time.Second}
+		ShutdownTimeout: 2 * time.Second, TimeZone: "UTC"} // zone_test.go tests the organisation's zone
 	for _, n := range names {
 		f.cfg.Sources = append(f.cfg.Sources, f.sourceCfg(n))
 		f.sources[n] = newFakeSource(n, rules.SampleGrid())

@@ -38,17 +38,9 @@ func statusTemplates() *template.Template {
 		"sevclass": func(s rules.Severity) string { return s.String() },
 		"plural":   plural,
 		"outcome":  outcomeRussian,
-		"days": func(n int) string {
-			if n == 0 {
-				return "срок истекает сегодня"
-			}
-			if n < 0 {
-				return "просрочено на " + plural(-n, "рабочий день", "рабочих дня", "рабочих дней")
-			}
-			return "осталось " + plural(n, "рабочий день", "рабочих дня", "рабочих дней")
-		},
-		"seconds": func(d time.Duration) int { return max(1, int(d.Seconds())) },
-		"weblink": func(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") },
+		"days":     daysRu,
+		"seconds":  func(d time.Duration) int { return max(1, int(d.Seconds())) },
+		"weblink":  func(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") },
 		"worstPending": func(ps []PendingStatus) PendingStatus {
 			w := ps[0]
 			for _, p := range ps[1:] {
