@@ -128,7 +128,11 @@ func Approve(stateDir string, req ApproveRequest) (a Approval, already bool, err
 	}
 	a = Approval{Version: cand.Number, ContentHash: cand.ContentHash, By: req.By, Document: req.Document, Time: req.Now, Via: req.Via}
 	entry := LogEntry{Change: Change{Time: req.Now, Clause: "5.1", Kind: ApprovalKind, Russian: a.Russian()}, Version: a.Version, Approval: &a}
-	if err := appendLog(dir, []LogEntry{entry}); err != nil {
+	lines, err := logLines([]LogEntry{entry})
+	if err == nil {
+		err = appendLocked(dir, lines) // under the lock taken above
+	}
+	if err != nil {
 		return Approval{}, false, fmt.Errorf("утверждение не записано в %s: %w", filepath.Join(dir, changesFile), err)
 	}
 	return a, false, nil

@@ -96,7 +96,10 @@ func (d *Daemon) approveHandler(w http.ResponseWriter, r *http.Request, tmpl *te
 	}
 	d.log.WithFields(map[string]any{"source": name, "version": a.Version, "by": a.By, "document": a.Document}).Info("version approved on the status page")
 	d.kick(name)
-	http.Redirect(w, r, "../"+url.PathEscape(name)+"?approved="+strconv.Itoa(a.Version), http.StatusSeeOther)
+	// Relative, so the page also works behind a proxy under a path prefix
+	// (http.Redirect would make it absolute).
+	w.Header().Set("Location", "../"+url.PathEscape(name)+"?approved="+strconv.Itoa(a.Version))
+	w.WriteHeader(http.StatusSeeOther)
 }
 
 // kick asks a source's loop for a cycle now.

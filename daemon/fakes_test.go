@@ -222,6 +222,9 @@ func (r fakeRenderer) FileName() string { return "perechen." + r.format }
 func (r fakeRenderer) Render(w io.Writer, reg *rules.Registry, m render.Meta) error {
 	r.calls.Add(1)
 	fmt.Fprintf(w, "%s%s|%s|%s|%s\n", r.tag, m.Organisation, m.VersionLabel, m.Version.Format(time.RFC3339), strings.Join(m.Changes, ";"))
+	if a := m.Approval; a != nil {
+		fmt.Fprintf(w, "УТВЕРЖДЁН %s (%s)\n", a.Document, a.Date.Format("02.01.2006"))
+	}
 	for _, p := range reg.Processes {
 		for _, t := range p.Touchpoints {
 			fmt.Fprintf(w, "%s\t%s\t%s\n", p.Name, t.Name, t.Kind)

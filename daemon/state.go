@@ -265,27 +265,40 @@ func (s *store) appendChanges(es []LogEntry) error {
 // lock and fsyncs; a torn last line from a crash is tolerated by
 // ReadChangeLog.
 func appendLog(dir string, es []LogEntry) error {
-	var buf bytes.Buffer
-	for _, e := range es {
-		b, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
-		buf.Write(b)
-		buf.WriteByte('\n')
+	lines, err := logLines(es)
+	if err != nil {
+		return err
 	}
 	unlock, err := lockState(dir, true)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	return appendLocked(dir, lines)
+}
+
+func logLines(es []LogEntry) ([]byte, error) {
+	var buf bytes.Buffer
+	for _, e := range es {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes(), nil
+}
+
+// appendLocked appends lines to dir/changes.jsonl; the caller holds the lock.
+func appendLocked(dir string, lines []byte) error {
 	path := filepath.Join(dir, changesFile)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, filePerm)
 	if err != nil {
 		return err
 	}
 	matchOwner(path, dir)
-	if _, err := f.Write(buf.Bytes()); err != nil {
+	if _, err := f.Write(lines); err != nil {
 		f.Close()
 		return err
 	}
