@@ -38,7 +38,7 @@ const SheetsScope = "https://www.googleapis.com/auth/spreadsheets"
 const MaxBatchBytes = 2 << 20
 
 // fetchFields is the partial-response mask of the one read per cycle.
-const fetchFields = "sheets(properties(sheetId,title),merges,data(startRow,startColumn,rowData(values(formattedValue,note))))"
+const fetchFields = "properties(timeZone),sheets(properties(sheetId,title),merges,data(startRow,startColumn,rowData(values(formattedValue,note))))"
 
 // SheetsConfig configures a Google Sheets source.
 type SheetsConfig struct {
@@ -87,8 +87,18 @@ type SheetsSource struct {
 	tokens *renewableTokens
 	log    logrus.FieldLogger
 
-	mu   gosync.Mutex
-	gids map[string]int64 // sheet title → gid, learnt from reads
+	mu       gosync.Mutex
+	gids     map[string]int64 // sheet title → gid, learnt from reads
+	timeZone string           // the spreadsheet's properties.timeZone, learnt from reads
+}
+
+// TimeZone is the spreadsheet's own time zone (IANA name, "" before the
+// first read): the daemon dates notes and deadlines in it unless the
+// config names one.
+func (s *SheetsSource) TimeZone() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.timeZone
 }
 
 var _ Source = (*SheetsSource)(nil)
@@ -288,6 +298,11 @@ func (s *SheetsSource) read(ctx context.Context) (rules.Grid, int64, error) {
 	}
 	if len(resp.Sheets) == 0 || resp.Sheets[0].Properties == nil {
 		return rules.Grid{}, 0, errors.New("в таблице Google нет листов")
+	}
+	if resp.Properties != nil && resp.Properties.TimeZone != "" {
+		s.mu.Lock()
+		s.timeZone = resp.Properties.TimeZone
+		s.mu.Unlock()
 	}
 	sh := resp.Sheets[0]
 	g, err := gridFromSheet(sh)
