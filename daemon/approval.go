@@ -221,3 +221,23 @@ func (w *approvalWatch) refresh(dir string) ([]Approval, error) {
 	w.size, w.mtime, w.list = fi.Size(), fi.ModTime(), list
 	return list, nil
 }
+
+// RegistryHash identifies a registry's content, what an approval is bound
+// to (State.RegistryHash, Candidate.ContentHash).
+func RegistryHash(reg *rules.Registry) string { return hashJSON(reg) }
+
+// ApprovalOf is the recorded approval of candidate c of a source, or nil
+// (for `perechen publish`, which must not publish unapproved content).
+func ApprovalOf(stateDir, source string, c *Candidate) (*Approval, error) {
+	dir := filepath.Join(stateDir, source)
+	unlock, err := lockState(dir, false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	list, err := readApprovals(dir)
+	if err != nil {
+		return nil, err
+	}
+	return findApproval(list, c.Number, c.ContentHash), nil
+}

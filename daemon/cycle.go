@@ -124,7 +124,7 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 		}
 	}()
 
-	regHash := hashJSON(reg)
+	regHash := RegistryHash(reg)
 	if regHash != st.RegistryHash {
 		st.RegistryHash, st.RegistrySeen = regHash, now
 	}
