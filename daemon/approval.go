@@ -111,6 +111,14 @@ func Approve(stateDir string, req ApproveRequest) (a Approval, already bool, err
 	if st == nil {
 		return a, false, refuse("служба ещё не проверяла источник %s: запустите perechen run и дождитесь проверки", req.Source)
 	}
+	if v := st.Version; st.Candidate == nil && v != nil && v.Approval != nil && req.Version == v.Number {
+		// Approved and published meanwhile (the daemon was quicker).
+		if v.Approval.Document != req.Document {
+			return *v.Approval, false, refuse("версия %d уже утверждена другим документом: %s (%s, %s) и опубликована",
+				v.Number, v.Approval.Document, v.Approval.By, v.Approval.Time.Format("02.01.2006 15:04"))
+		}
+		return *v.Approval, true, nil
+	}
 	cand, err := candidateToApprove(st, req.Version)
 	if err != nil {
 		return a, false, err
@@ -149,8 +157,6 @@ func candidateToApprove(st *State, version int) (*Candidate, error) {
 	switch {
 	case cand == nil && st.Blocked != "":
 		return nil, refuse("утверждать нечего: текущее содержимое Перечня не прошло проверку — %s", st.Blocked)
-	case cand == nil && st.Version != nil && version != 0 && version == st.Version.Number && st.Version.Approval != nil:
-		return nil, refuse("версия %d уже утверждена (%s) и опубликована; в таблице после неё изменений нет", version, st.Version.Approval.Document)
 	case cand == nil:
 		return nil, refuse("утверждать нечего: нет версии, ожидающей утверждения (%s). "+
 			"Новая версия ждёт утверждения, когда таблица изменится и пройдёт проверку без ошибок", site)

@@ -54,6 +54,9 @@ func (t textRenderer) Format() string   { return t.format }
 func (t textRenderer) FileName() string { return "perechen." + t.format }
 func (t textRenderer) Render(w io.Writer, reg *rules.Registry, m render.Meta) error {
 	_, err := fmt.Fprintf(w, "%s %s %d\n", m.Organisation, m.VersionLabel, len(reg.Processes))
+	if a := m.Approval; a != nil && err == nil {
+		_, err = fmt.Fprintf(w, "УТВЕРЖДЁН %s\n", a.Document)
+	}
 	return err
 }
 
