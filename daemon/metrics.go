@@ -72,14 +72,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		pending: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "pending_changes",
 			Help: "Changes not yet on every target, by deadline state (ok, warn, overdue: п. 5.5)."}, []string{"source", "state"}),
 	}
-	for _, c := range []prometheus.Collector{m.cycles, m.errors, m.findings, m.findingsRule, m.lastSuccess,
-		m.lastPublish, m.deadline, m.apiRequests, m.notesWritten, m.cycleDuration,
-		m.targetUp, m.targetLastSuccess, m.targetVersion, m.sourceUp, m.blockedSince, m.awaitingSince, m.pending} {
+	for _, c := range m.collectors() {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
+}
+
+func (m *Metrics) collectors() []prometheus.Collector {
+	return []prometheus.Collector{m.cycles, m.errors, m.findings, m.findingsRule, m.lastSuccess,
+		m.lastPublish, m.deadline, m.apiRequests, m.notesWritten, m.cycleDuration,
+		m.targetUp, m.targetLastSuccess, m.targetVersion, m.sourceUp, m.blockedSince, m.awaitingSince, m.pending}
 }
 
 // observe records one cycle's result; findings are exported when the
