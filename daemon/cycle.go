@@ -198,16 +198,8 @@ func (r *runner) inputHash(regHash string) string {
 // and publishes it to every target.
 func (r *runner) release(ctx context.Context, res *Result, reg *rules.Registry, n int, regHash string, approval *Approval, now time.Time) {
 	st := r.state
-	// "Изменения" of the version: what changed since the last one. The
-	// first version lists none (everything would be "new").
-	var changes []string
-	for _, p := range st.Pending {
-		if p.Version == 0 && st.Version != nil {
-			changes = append(changes, p.Text())
-		}
-	}
 	v := &VersionState{Number: n, Time: st.RegistrySeen, Built: now, InputHash: r.inputHash(regHash),
-		Changes: changes, ContentHash: regHash, Approval: approval}
+		Changes: st.UnreleasedChanges(), ContentHash: regHash, Approval: approval}
 	files, err := r.render(reg, v)
 	if err != nil {
 		res.Outcome = OutcomeError

@@ -50,12 +50,7 @@ func (r *runner) approvalOf(ctx context.Context, res *Result, reg *rules.Registr
 // for the approver to review, and makes it the candidate.
 func (r *runner) newCandidate(res *Result, reg *rules.Registry, n int, regHash string, now time.Time) bool {
 	st := r.state
-	draft := &VersionState{Number: n, Time: st.RegistrySeen, ContentHash: regHash}
-	for _, p := range st.Pending {
-		if p.Version == 0 && st.Version != nil {
-			draft.Changes = append(draft.Changes, p.Text())
-		}
-	}
+	draft := &VersionState{Number: n, Time: st.RegistrySeen, ContentHash: regHash, Changes: st.UnreleasedChanges()}
 	files, err := r.render(reg, draft)
 	if err == nil {
 		err = r.store.writeVersion(n, reg, files)

@@ -76,6 +76,19 @@ type VersionState struct {
 	Approval    *Approval `json:"approval,omitempty"`
 }
 
+// UnreleasedChanges are the Russian lines of the changes not yet built into
+// a version: the «Изменения» of the next one. The first version lists none
+// (everything would be "new").
+func (st *State) UnreleasedChanges() []string {
+	var out []string
+	for _, p := range st.Pending {
+		if p.Version == 0 && st.Version != nil {
+			out = append(out, p.Text())
+		}
+	}
+	return out
+}
+
 // TargetState is the publish state of one target (mirrors publish.TargetState).
 type TargetState struct {
 	Name        string    `json:"name"`

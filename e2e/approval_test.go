@@ -161,7 +161,7 @@ func TestApproveRacesRunningDaemon(t *testing.T) {
 
 	// Quiet now: approve what waits (if anything) and see it on the site.
 	var last daemon.Approval
-	waitUntil(t, "the daemon to settle on the last content", func() bool {
+	waitFor(t, "the daemon to settle on the last content", func() bool {
 		st, _ := daemon.ReadState(w.stateDir, "mimp")
 		if st == nil {
 			return false
@@ -212,17 +212,6 @@ func TestApproveRacesRunningDaemon(t *testing.T) {
 func isRefusal(err error, want string) bool {
 	var ae *daemon.ApproveError
 	return errors.As(err, &ae) && strings.Contains(ae.Reason, want)
-}
-
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // pdfText extracts a PDF's text with poppler's pdftotext; without the tool

@@ -241,12 +241,7 @@ func buildPublishVersion(stateDir string, s config.Source, st *daemon.State, reg
 		if err != nil || why != "" {
 			return builtVersion{awaiting: why}, err
 		}
-		v = &daemon.VersionState{Number: c.Number, Time: c.Time.In(now.Location()), Approval: a}
-		for _, pc := range st.Pending {
-			if pc.Version == 0 && st.Version != nil {
-				v.Changes = append(v.Changes, pc.Text())
-			}
-		}
+		v = &daemon.VersionState{Number: c.Number, Time: c.Time.In(now.Location()), Approval: a, Changes: st.UnreleasedChanges()}
 	}
 	files, err := renderAll(rs, reg, daemon.VersionMeta(s, p, rs, v))
 	if err != nil {
