@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/perechen-oiv/perechen/publish"
 	"github.com/perechen-oiv/perechen/config"
+	"github.com/perechen-oiv/perechen/publish"
 	"github.com/perechen-oiv/perechen/render"
 	"github.com/perechen-oiv/perechen/rules"
 )
