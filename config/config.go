@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/perechen-oiv/perechen/rules"
 )
 
 // Defaults applied when a key is absent.
@@ -105,8 +107,12 @@ type Source struct {
 	GoogleSheets *GoogleSheets `yaml:"google_sheets,omitempty"`
 	XLSX         *XLSX         `yaml:"xlsx,omitempty"`
 	Notes        bool          `yaml:"notes"`
-	Formats      []string      `yaml:"formats"`
-	BlockOn      string        `yaml:"block_on"` // "error" (default) or "warning"
+	// NoteLevel is the least severe finding written as a cell note:
+	// "warning" (default: errors and warnings), "error" or "notice".
+	// Notices are always on the status page and in `perechen lint`.
+	NoteLevel string   `yaml:"note_level"`
+	Formats   []string `yaml:"formats"`
+	BlockOn   string   `yaml:"block_on"` // "error" (default) or "warning"
 	// Interval overrides the global interval for this source (0 = global).
 	Interval time.Duration `yaml:"interval,omitempty"`
 	// TimeZone overrides the global time_zone for this source.
@@ -248,6 +254,15 @@ func (s Source) XLSXMode() string {
 	return s.XLSX.Notes
 }
 
+// NoteSeverity is the least severe finding that becomes a cell note.
+func (s Source) NoteSeverity() rules.Severity {
+	sev, err := rules.ParseSeverity(s.NoteLevel)
+	if err != nil {
+		return rules.Warning
+	}
+	return sev
+}
+
 // BlocksOnWarnings reports whether warnings stop publication too.
 func (s Source) BlocksOnWarnings() bool { return s.BlockOn == "warning" }
 
@@ -335,4 +350,15 @@ func redactURL(raw string) string {
 		}
 	}
 	return raw
+}
+
+// LoadProfile loads the source's profile with the organisation's name
+// known, so the name fills the profile's organisation slot
+// («Электронная почта Министерства …» for «Электронная почта ОИВ»).
+func (s Source) LoadProfile() (*rules.Profile, error) {
+	p, err := rules.LoadProfile(s.Profile)
+	if err != nil {
+		return nil, err
+	}
+	return p.WithOrganisation(s.Organisation), nil
 }

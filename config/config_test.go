@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/perechen-oiv/perechen/rules"
 )
 
 func env(m map[string]string) func(string) string {
@@ -30,7 +32,7 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("defaults wrong: %+v", c)
 	}
 	s := c.Sources[0]
-	if s.Profile != "oiv" || !s.Notes || s.BlockOn != "error" || strings.Join(s.Formats, ",") != "html,pdf" ||
+	if s.Profile != "oiv" || !s.Notes || s.BlockOn != "error" || s.NoteLevel != "warning" || s.NoteSeverity() != rules.Warning || strings.Join(s.Formats, ",") != "html,pdf" ||
 		s.XLSX.Notes != "copy" || s.XLSXMode() != "copy" || s.Kind() != "xlsx" || len(s.Publish) != 0 {
 		t.Errorf("source defaults wrong: %+v %+v", s, s.XLSX)
 	}
@@ -84,6 +86,7 @@ func TestErrorsNameLineAndKey(t *testing.T) {
 		{"bad format", "sources:\n  - name: a\n    xlsx: {path: x}\n    formats: [html, docx]\n", `c.yaml:4: sources[0].formats[1]: unknown format "docx"`},
 		{"bad profile", "sources:\n  - name: a\n    profile: nope\n    xlsx: {path: x}\n", "c.yaml:3: sources[0].profile:"},
 		{"bad block_on", "sources:\n  - name: a\n    xlsx: {path: x}\n    block_on: notice\n", `c.yaml:4: sources[0].block_on: "notice" is not one of error, warning`},
+		{"bad note_level", "sources:\n  - name: a\n    xlsx: {path: x}\n    note_level: all\n", `c.yaml:4: sources[0].note_level: "all" is not one of error, warning, notice`},
 		{"webdav url", `sources:
   - name: a
     xlsx: {path: x}
@@ -211,5 +214,23 @@ func TestGCPercent(t *testing.T) {
 	c, err := ParseEnv([]byte("gc_percent: 200\n"+minimal), "c.yaml", env(nil))
 	if err != nil || c.GCPercent != 200 {
 		t.Fatalf("gc_percent 200: %v %+v", err, c)
+	}
+}
+
+// The source's organisation fills the profile's organisation slot.
+func TestSourceProfileKnowsOrganisation(t *testing.T) {
+	c, err := ParseEnv([]byte("sources:\n  - name: a\n    organisation: Мособлимущество\n    xlsx: {path: x}\n    note_level: notice\n"), "c.yaml", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Sources[0]
+	p, err := s.LoadProfile()
+	if err != nil || len(p.Organisation) != 1 || p.Organisation[0] != "Мособлимущество" || s.NoteSeverity() != rules.Notice {
+		t.Fatalf("profile %+v, %v; note severity %v", p.Organisation, err, s.NoteSeverity())
+	}
+	g := rules.GridFromTSV("Перечень", "№\tПроцесс взаимодействия с внутренним клиентом\tТочка взаимодействия\tУдовлетворяемые потребности клиента\tОсобенности взаимодействия с клиентом\n"+
+		"1\tВыдача пропусков\tЭлектронная почта Мособлимущества\tПредставление документов\tЦифровая точка\n")
+	if _, ds := rules.Lint(g, p); len(rules.AtLeast(ds, rules.Warning)) != 0 {
+		t.Errorf("the organisation's own name in a touchpoint is flagged: %s", ds[0].Text())
 	}
 }

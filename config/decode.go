@@ -397,6 +397,7 @@ func (d *decoder) source(n *yaml.Node, path string) Source {
 		"google_sheets": func(n *yaml.Node, p string) { s.GoogleSheets = d.sheets(n, p) },
 		"xlsx":          func(n *yaml.Node, p string) { s.XLSX = d.xlsx(n, p) },
 		"notes":         d.boolean(&s.Notes),
+		"note_level":    d.oneOf(&s.NoteLevel, "error", "warning", "notice"),
 		"formats":       d.strings(&s.Formats),
 		"block_on":      d.oneOf(&s.BlockOn, "error", "warning"),
 		"interval":      d.duration(&s.Interval),
@@ -438,6 +439,9 @@ func (d *decoder) source(n *yaml.Node, path string) Source {
 	}
 	if s.BlockOn == "" {
 		s.BlockOn = "error"
+	}
+	if s.NoteLevel == "" {
+		s.NoteLevel = "warning"
 	}
 	if s.Publish == nil {
 		s.Publish = []Publish{}

@@ -262,7 +262,9 @@ func (r *runner) syncNotes(ctx context.Context, res *Result, snap *psync.Snapsho
 	if !r.cfg.Notes || r.deps.PlanNotes == nil {
 		return true
 	}
-	changes := r.deps.PlanNotes(snap.Grid, reg, diags, now)
+	// Notices stay on the status page unless the source asks for them in
+	// the sheet: a note is something a person has to act on.
+	changes := r.deps.PlanNotes(snap.Grid, reg, rules.AtLeast(diags, r.cfg.NoteSeverity()), now)
 	res.NotesPlanned = len(changes)
 	if len(changes) == 0 {
 		return true

@@ -60,7 +60,7 @@ func TestCyclePublishesOnceThenNothing(t *testing.T) {
 			t.Errorf("%s published %d times", tg.name, tg.count())
 		}
 	}
-	if r.Summary.Warnings != 9 || len(r.Findings) != 12 {
+	if r.Summary.Warnings != 3 || len(r.Findings) != 15 {
 		t.Errorf("unchanged cycle must still report the last findings: %+v", r.Summary)
 	}
 	// A real edit publishes version 2, with its first-seen date.
@@ -132,7 +132,7 @@ func TestWarningsBlockWhenConfigured(t *testing.T) {
 	f.cfg.Sources[0].BlockOn = "warning"
 	d := f.daemon()
 	r := f.once(d)
-	if r.Outcome != OutcomeBlocked || !strings.Contains(r.Blocked, "9 предупреждений") || !strings.Contains(r.Blocked, "нет опубликованной версии") {
+	if r.Outcome != OutcomeBlocked || !strings.Contains(r.Blocked, "3 предупреждения") || !strings.Contains(r.Blocked, "нет опубликованной версии") {
 		t.Fatalf("%+v", r)
 	}
 }
@@ -370,5 +370,23 @@ func TestRestartRendersOnceToCheckForUpgrades(t *testing.T) {
 	r := f.once(d)
 	if r.Outcome != OutcomePublished || r.Version != 2 || ts[0].count() != 2 || !hasLog(f, "perechen upgraded") {
 		t.Fatalf("upgrade: %+v", r)
+	}
+}
+
+// Only errors and warnings become cell notes by default: notices (п. 2.9
+// advice, other needs) are for the status page. note_level: notice asks for
+// them in the sheet too.
+func TestNoteLevel(t *testing.T) {
+	for _, c := range []struct {
+		level string
+		notes int
+	}{{"", 3}, {"warning", 3}, {"notice", 15}, {"error", 0}} {
+		f := newFixture(t)
+		f.cfg.Sources[0].NoteLevel = c.level
+		d := f.daemon()
+		r := f.once(d)
+		if r.NotesPlanned != c.notes || r.Summary.Notices != 12 {
+			t.Errorf("note_level %q: %d notes planned, want %d (%+v)", c.level, r.NotesPlanned, c.notes, r.Summary)
+		}
 	}
 }

@@ -280,7 +280,7 @@ func newFixture(t testing.TB, names ...string) *fixture {
 		ShutdownTimeout: 2 * time.Second, TimeZone: "UTC"} // zone_test.go tests the organisation's zone
 	for _, n := range names {
 		f.cfg.Sources = append(f.cfg.Sources, f.sourceCfg(n))
-		f.sources[n] = newFakeSource(n, rules.SampleGrid())
+		f.sources[n] = newFakeSource(n, rules.SampleGridWithSlips())
 		f.targets[n] = []*fakeTarget{{name: "dir:/site/" + n}, {name: "webdav:https://dav/" + n}}
 	}
 	f.log, f.logs = test.NewNullLogger()
@@ -294,7 +294,7 @@ func newFixture(t testing.TB, names ...string) *fixture {
 			}
 			src, ok := f.sources[s.Name]
 			if !ok {
-				src = newFakeSource(s.Name, rules.SampleGrid())
+				src = newFakeSource(s.Name, rules.SampleGridWithSlips())
 				f.sources[s.Name] = src
 			}
 			return src, nil

@@ -19,7 +19,6 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/perechen-oiv/perechen/config"
-	"github.com/perechen-oiv/perechen/rules"
 )
 
 // Daemon runs every configured source on its own goroutine and serves the
@@ -138,7 +137,7 @@ func (d *Daemon) calendar(cfg *config.Config) (WorkingDays, error) {
 // build opens one source's source, targets and renderers (no state yet).
 func (d *Daemon) build(cfg *config.Config, cal WorkingDays, s config.Source) (*runner, error) {
 	wrap := func(what string, err error) error { return fmt.Errorf("source %s: %s: %w", s.Name, what, err) }
-	profile, err := rules.LoadProfile(s.Profile)
+	profile, err := s.LoadProfile()
 	if err != nil {
 		return nil, wrap("profile", err)
 	}

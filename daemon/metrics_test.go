@@ -54,13 +54,13 @@ perechen_cycles_total{result="up-to-date",source="a"} 1
 	if v := gaugeValue(t, f, "perechen_last_publish_timestamp_seconds", "a"); v != float64(f.clock.Now().Unix()) {
 		t.Errorf("last publish = %v", v)
 	}
-	if n := testutil.CollectAndCount(d.metrics.findingsRule); n != 2 {
-		t.Errorf("findings_by_rule series = %d, want 2 (no-offline-alternative, need-other)", n)
+	if n := testutil.CollectAndCount(d.metrics.findingsRule); n != 4 {
+		t.Errorf("findings_by_rule series = %d, want 4 (no-offline-alternative, need-other, touchpoint-vocabulary, need-vocabulary)", n)
 	}
 	if v := testutil.ToFloat64(d.metrics.findingsRule.WithLabelValues("a", "no-offline-alternative")); v != 9 {
 		t.Errorf("by rule = %v", v)
 	}
-	if v := testutil.ToFloat64(d.metrics.notesWritten.WithLabelValues("a")); v != 12 {
+	if v := testutil.ToFloat64(d.metrics.notesWritten.WithLabelValues("a")); v != 3 { // warnings only: notices stay off the sheet
 		t.Errorf("notes written = %v", v)
 	}
 	if n := testutil.CollectAndCount(d.metrics.targetUp); n != len(f.targets["a"]) {
@@ -110,7 +110,7 @@ func TestFindingsExportedAfterRestartOnUnchangedSheet(t *testing.T) {
 	if r := f.once(d); r.Outcome != OutcomeUnchanged {
 		t.Fatalf("%+v", r.Outcome)
 	}
-	if v := testutil.ToFloat64(d.metrics.findings.WithLabelValues("a", "warning")); v != 9 {
+	if v := testutil.ToFloat64(d.metrics.findings.WithLabelValues("a", "warning")); v != 3 {
 		t.Errorf("findings{warning} after restart = %v", v)
 	}
 	if v := testutil.ToFloat64(d.metrics.findingsRule.WithLabelValues("a", "need-other")); v != 3 {

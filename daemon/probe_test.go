@@ -52,7 +52,7 @@ func TestProberSkipsFetchOnlyWhenUnchanged(t *testing.T) {
 	for range 3 {
 		f.clock.Add(time.Minute)
 		r := f.once(d)
-		if r.Outcome != OutcomeUnchanged || r.Linted || r.GridHash == "" || len(r.Findings) != 12 {
+		if r.Outcome != OutcomeUnchanged || r.Linted || r.GridHash == "" || len(r.Findings) != 15 {
 			t.Fatalf("unchanged cycle: %+v", r)
 		}
 	}

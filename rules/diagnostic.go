@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Severity orders findings: errors block publication, warnings and notices
@@ -67,6 +68,35 @@ type Diagnostic struct {
 	Ref        Ref
 	Message    string
 	Suggestion string
+	Fix        Fix
+}
+
+// Fix is the suggestion as a change a program can make to the finding's
+// cell: Old, a part of the cell's text (or "" for the whole cell), becomes
+// New. The zero Fix means the suggestion is advice for a person.
+type Fix struct {
+	Old string `json:"old,omitempty"`
+	New string `json:"new"`
+}
+
+// IsZero reports whether there is no fix.
+func (f Fix) IsZero() bool { return f.Old == "" && f.New == "" }
+
+// Apply is the cell's text after the fix: the first occurrence of Old
+// replaced (compared as Clean text when the raw text differs in spaces or
+// line breaks), or the whole text when Old is "". ok is false when Old is
+// not in the text.
+func (f Fix) Apply(text string) (string, bool) {
+	if f.Old == "" {
+		return f.New, true
+	}
+	if strings.Contains(text, f.Old) {
+		return strings.Replace(text, f.Old, f.New, 1), true
+	}
+	if c := Clean(text); strings.Contains(c, f.Old) {
+		return Clean(strings.Replace(c, f.Old, f.New, 1)), true
+	}
+	return text, false
 }
 
 // diagnosticJSON is the JSON contract of `perechen lint --format json`.
@@ -80,15 +110,20 @@ type diagnosticJSON struct {
 	Column     int      `json:"column"`
 	Message    string   `json:"message"`
 	Suggestion string   `json:"suggestion,omitempty"`
+	Fix        *Fix     `json:"fix,omitempty"`
 }
 
 // MarshalJSON writes the documented contract (1-based row and column).
 func (d Diagnostic) MarshalJSON() ([]byte, error) {
-	return json.Marshal(diagnosticJSON{
+	j := diagnosticJSON{
 		Rule: d.Rule, Severity: d.Severity, Paragraph: d.Paragraph,
 		Sheet: d.Ref.Sheet, Cell: d.Ref.A1(), Row: d.Ref.Row + 1, Column: d.Ref.Col + 1,
 		Message: d.Message, Suggestion: d.Suggestion,
-	})
+	}
+	if !d.Fix.IsZero() {
+		j.Fix = &d.Fix
+	}
+	return json.Marshal(j)
 }
 
 // UnmarshalJSON reads the contract back.
@@ -100,6 +135,9 @@ func (d *Diagnostic) UnmarshalJSON(b []byte) error {
 	*d = Diagnostic{Rule: j.Rule, Severity: j.Severity, Paragraph: j.Paragraph,
 		Ref:     Ref{Sheet: j.Sheet, Row: j.Row - 1, Col: j.Column - 1},
 		Message: j.Message, Suggestion: j.Suggestion}
+	if j.Fix != nil {
+		d.Fix = *j.Fix
+	}
 	return nil
 }
 
@@ -111,6 +149,17 @@ func (d Diagnostic) Text() string {
 		s += " " + d.Suggestion
 	}
 	return s
+}
+
+// AtLeast keeps the findings at least as severe as s, in their order.
+func AtLeast(ds []Diagnostic, s Severity) []Diagnostic {
+	out := make([]Diagnostic, 0, len(ds))
+	for _, d := range ds {
+		if d.Severity <= s {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Summary counts diagnostics by severity.

@@ -4,8 +4,9 @@ import "fmt"
 
 // DuplicateProcess: a process appears once.
 var DuplicateProcess = &Rule{
-	ID: "duplicate-process", Paragraph: "2.8", Severity: Warning,
-	Doc:   "A process is listed once; two processes with the same name split one process's touchpoints in two.",
+	ID: "duplicate-process", Paragraph: "2.1", Severity: Warning,
+	Doc: "A process is listed once in the form (п. 2.1): two processes with the same name split one process's touchpoints in two. " +
+		"Rows that repeat the current № and name (the flat layout) continue that process and are not a repeat.",
 	Check: checkDuplicateProcess,
 }
 

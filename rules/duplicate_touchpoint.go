@@ -6,7 +6,9 @@ import "fmt"
 var DuplicateTouchpoint = &Rule{
 	ID: "duplicate-touchpoint", Paragraph: "2.8", Severity: Error,
 	Doc: "Within one process a touchpoint is not repeated (п. 2.8): one touchpoint is stated and the needs it satisfies are listed under it. " +
-		"Names are compared through the vocabulary, so \"СЭД\" and \"Система электронного документооборота\" are the same touchpoint.",
+		"Names are compared through the vocabulary, so \"СЭД\" and \"Система электронного документооборота\", or \"Кабинеты клиентов\" " +
+		"and \"Кабинеты внутренних клиентов\", are the same touchpoint. A touchpoint written again on each row of its needs " +
+		"(the flat layout) is one touchpoint, not a repeat.",
 	Check: checkDuplicateTouchpoint,
 }
 
@@ -17,7 +19,7 @@ func checkDuplicateTouchpoint(p *Pass) {
 			if t.Name == "" {
 				continue
 			}
-			key := touchpointKey(p.Profile, t.Name)
+			key := touchpointKey(p, t.Name)
 			if f, dup := first[key]; dup {
 				p.Report(t.NameAt,
 					fmt.Sprintf("Точка «%s» уже указана в процессе «%s» (строка %d).", short(t.Name), short(pr.Name), f.NameAt.Row+1),
@@ -30,9 +32,9 @@ func checkDuplicateTouchpoint(p *Pass) {
 }
 
 // touchpointKey identifies a touchpoint through the vocabulary.
-func touchpointKey(pr *Profile, name string) string {
-	if m := pr.idx().touchpoints.lookup(name); m.Item != nil {
+func touchpointKey(p *Pass, name string) string {
+	if m := p.touchpoint(name); m.Item != nil {
 		return m.Item.Text
 	}
-	return Normalize(name)
+	return vocabKey(name)
 }

@@ -82,10 +82,7 @@ func got(ds []Diagnostic) []string {
 // TestFixtures runs every fixture in testdata/cases and compares the exact
 // set of findings (cell and rule) with the fixture's expectations.
 func TestFixtures(t *testing.T) {
-	paths, _ := filepath.Glob("testdata/cases/*.tsv")
-	if len(paths) == 0 {
-		t.Fatal("no fixtures")
-	}
+	paths := fixtureGlob(t)
 	for _, path := range paths {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".tsv"), func(t *testing.T) {
 			f := loadFixture(t, path)
@@ -98,6 +95,16 @@ func TestFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixtureGlob lists the rule fixtures.
+func fixtureGlob(t *testing.T) []string {
+	t.Helper()
+	paths, _ := filepath.Glob("testdata/cases/*.tsv")
+	if len(paths) == 0 {
+		t.Fatal("no fixtures")
+	}
+	return paths
 }
 
 // TestEveryRuleHasFixtures: each rule is triggered by a fixture named after

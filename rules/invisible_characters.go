@@ -34,9 +34,9 @@ func checkInvisibleCharacters(p *Pass, at Ref, raw string) {
 		}
 		return r
 	}, raw)
-	p.Report(at,
+	p.ReportFix(p.rule.Severity, "", at,
 		fmt.Sprintf("В тексте невидимые управляющие символы (%s): текст выглядит не так, как записан.", strings.Join(found, ", ")),
-		fmt.Sprintf("Перепечатайте текст без них: «%s».", short(Clean(cleaned))))
+		fmt.Sprintf("Перепечатайте текст без них: «%s».", short(Clean(cleaned))), Fix{New: cleaned})
 }
 
 // isHiddenControl is a format or control character a person cannot see,

@@ -17,18 +17,22 @@ func checkKindLabel(p *Pass) {
 			return
 		}
 		if _, ok := kinds[p.normalize(t.Kind)]; !ok {
-			p.Report(t.KindAt, fmt.Sprintf("«%s» — не вид точки взаимодействия.", short(t.Kind)), kindFix(p.Profile, t.Name))
+			suggestion, fix := kindFix(p, t.Name)
+			if !fix.IsZero() {
+				fix.Old = t.Kind
+			}
+			p.ReportFix(p.rule.Severity, "", t.KindAt, fmt.Sprintf("«%s» — не вид точки взаимодействия.", short(t.Kind)), suggestion, fix)
 		}
 	})
 }
 
-// kindFix suggests the kind the vocabulary gives for a touchpoint, or lists
-// the labels.
-func kindFix(pr *Profile, name string) string {
-	if k, ok := expectedKind(pr, name); ok {
-		return fmt.Sprintf("Впишите «%s».", k.Label)
+// kindFix suggests the kind the vocabulary gives for a touchpoint (with the
+// cell's new value), or lists the labels.
+func kindFix(p *Pass, name string) (string, Fix) {
+	if k, ok := expectedKind(p, name); ok {
+		return fmt.Sprintf("Впишите «%s».", k.Label), Fix{New: k.Label}
 	}
-	return fmt.Sprintf("Впишите «%s».", joinLabels(pr))
+	return fmt.Sprintf("Впишите «%s».", joinLabels(p.Profile)), Fix{}
 }
 
 // kindOf resolves a kind label (or variant) to its kind.

@@ -22,6 +22,9 @@ type Process struct {
 	NameAt      Ref          `json:"name_at"`
 	At          Span         `json:"at"`
 	Touchpoints []Touchpoint `json:"touchpoints"`
+	// Repeated counts the rows that wrote the number again (the flat
+	// layout): renumbering the process means every one of them.
+	Repeated int `json:"-"`
 }
 
 // Touchpoint is column 3 (точка взаимодействия) with its kind from column 5.
@@ -32,6 +35,9 @@ type Touchpoint struct {
 	KindAt Ref    `json:"kind_at"`
 	At     Span   `json:"at"`
 	Needs  []Need `json:"needs"`
+	// SharedNeeds: the touchpoint shares a cell with others whose needs
+	// could not be told apart, so it is not "without needs".
+	SharedNeeds bool `json:"-"`
 }
 
 // Need is one satisfied client need from column 4.

@@ -5,24 +5,28 @@ import "fmt"
 // NeedVocabulary: needs are worded as in п. 2.6.1–2.6.8.
 var NeedVocabulary = &Rule{
 	ID: "need-vocabulary", Paragraph: "2.6", Severity: Warning,
-	Doc: "A need is worded as in п. 2.6.1–2.6.8 or by a wording the profile accepts as equal (\"Предоставление документов\" for 2.6.4). " +
-		"A known synonym (\"Консультирование\") is a notice with the preferred wording; a near miss (a typo) is a warning with the wording it misses.",
+	Doc: "A need is worded as in п. 2.6.1–2.6.8 or by a wording the profile accepts as equal (\"Предоставление документов\" for 2.6.4); " +
+		"common abbreviations are read in full (\"в т.ч.\"). A known synonym (\"Консультирование\") is a notice with the preferred wording. " +
+		"A typo — the same words with a letter or two wrong in a word of five letters or more (\"Получение консультаци\") — is a warning; " +
+		"different words are another need, which п. 2.6.9 allows (need-other).",
 	Check: checkNeedVocabulary,
 }
 
 func checkNeedVocabulary(p *Pass) {
 	eachNeed(p.Registry, func(t *Touchpoint, i int) {
 		n := t.Needs[i]
-		class, item := classifyNeed(p, n.Text)
+		class, m := classifyNeed(p, n.Text)
+		fix := Fix{Old: n.Text, New: m.Wording}
 		switch class {
 		case needSynonym:
-			p.ReportWith(Notice, item.Paragraph, n.At,
-				fmt.Sprintf("«%s» — не формулировка п. %s.", short(n.Text), item.Paragraph),
-				fmt.Sprintf("Запишите формулировкой Порядка: «%s».", item.Text))
+			fix.New = m.Item.Text
+			p.ReportFix(Notice, m.Item.Paragraph, n.At,
+				fmt.Sprintf("«%s» — не формулировка п. %s.", short(n.Text), m.Item.Paragraph),
+				fmt.Sprintf("Запишите формулировкой Порядка: «%s».", m.Item.Text), fix)
 		case needTypo:
-			p.ReportWith(Warning, item.Paragraph, n.At,
-				fmt.Sprintf("«%s» похоже на потребность п. %s, но записано с ошибкой.", short(n.Text), item.Paragraph),
-				fmt.Sprintf("Исправьте на «%s».", item.Text))
+			p.ReportFix(Warning, m.Item.Paragraph, n.At,
+				fmt.Sprintf("«%s» отличается от формулировки п. %s «%s» одной-двумя буквами.", short(n.Text), m.Item.Paragraph, m.Wording),
+				fmt.Sprintf("Исправьте на «%s».", m.Wording), fix)
 		}
 	})
 }

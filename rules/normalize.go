@@ -67,6 +67,10 @@ func writeFolded(b *strings.Builder, w string, cyr bool) {
 					r = c
 				}
 			}
+		case cyr && r >= 0x370 && r <= 0x3ff:
+			if c, ok := greekLookalikes[r]; ok {
+				r = c
+			}
 		}
 		switch {
 		case r >= 'A' && r <= 'Z':
@@ -75,6 +79,8 @@ func writeFolded(b *strings.Builder, w string, cyr bool) {
 			r += 'а' - 'А'
 		case r == 'Ё' || r == 'ё':
 			r = 'е'
+		case r == '«' || r == '»' || r == '“' || r == '”' || r == '„' || r == '‟':
+			r = '"' // «…» and "…" say the same
 		case r >= utf8.RuneSelf && !isCyrillicRune(r):
 			r = unicode.ToLower(r)
 		}
@@ -172,9 +178,12 @@ func isClean(s string) bool {
 	return !prevSpace || s == ""
 }
 
-// levenshtein is the edit distance between two strings, in runes.
+// levenshtein is the edit distance between two strings, in runes, with a
+// swap of two neighbouring letters («свзяи» for «связи») counting as one
+// edit (the optimal string alignment distance).
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -188,8 +197,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

@@ -9,7 +9,8 @@ import (
 // OfflineSpelling: "Офлайн" is spelled with one "ф".
 var OfflineSpelling = &Rule{
 	ID: "offline-spelling", Paragraph: "3.1", Severity: Warning,
-	Doc:       "The word is spelled \"офлайн\" (one ф), as in the kind label \"Офлайн точка\"; \"Оффлайн\" (seed 000) is a misspelling.",
+	Doc: "The word is spelled \"офлайн\" (one ф), as seed 003 writes it (\"Офлайн точка\", п. 3.1, 4.2). Seed 000 writes " +
+		"\"Оффлайн\" itself (п. 4.2, 4.3), so its profile (oiv) turns the rule off: spellings are per Порядок.",
 	CheckCell: checkOfflineSpelling,
 }
 
@@ -19,6 +20,10 @@ func checkOfflineSpelling(p *Pass, at Ref, raw string) {
 	if !strings.Contains(raw, "ффлайн") || !offlineRe.MatchString(raw) {
 		return
 	}
-	fixed := offlineRe.ReplaceAllString(Clean(raw), "${1}флайн")
-	p.Report(at, "«Оффлайн» пишется с одной «ф».", fmt.Sprintf("Исправьте на «%s».", short(fixed)))
+	fixed := offlineRe.ReplaceAllString(raw, "${1}флайн")
+	suggestion := fmt.Sprintf("Исправьте на «%s».", short(Clean(fixed)))
+	if strings.ContainsAny(strings.TrimSpace(raw), "\n") || short(Clean(fixed)) != Clean(fixed) {
+		suggestion = "Исправьте «Оффлайн» на «Офлайн»."
+	}
+	p.ReportFix(p.rule.Severity, "", at, "«Оффлайн» пишется с одной «ф».", suggestion, Fix{New: fixed})
 }

@@ -34,6 +34,7 @@ type parser struct {
 	blank   []int // blank rows seen since the last data row
 	proc    *Process
 	tp      *Touchpoint
+	org     *orgMatcher // the organisation's names, known once the title is read
 	// cellRules are the text rules run on every cell of the table.
 	cellRules  []*Rule
 	cleanText  map[string]bool     // raw texts the cell rules found nothing in
@@ -48,7 +49,14 @@ func (ps *parser) report(r *Rule, at Ref, format string, args ...any) {
 }
 
 func (ps *parser) reportFix(r *Rule, at Ref, suggestion, format string, args ...any) {
-	ps.diags = append(ps.diags, newDiagnostic(ps.p, r, r.Severity, "", at, fmt.Sprintf(format, args...), suggestion))
+	ps.emit(r, r.Severity, at, Fix{}, suggestion, format, args...)
+}
+
+func (ps *parser) emit(r *Rule, sev Severity, at Ref, fix Fix, suggestion, format string, args ...any) {
+	if d, ok := newDiagnostic(ps.p, r, sev, "", at, fmt.Sprintf(format, args...), suggestion); ok {
+		d.Fix = fix
+		ps.diags = append(ps.diags, d)
+	}
 }
 
 // value is the cleaned text of a cell, empty for the hidden part of a merge.
@@ -57,6 +65,15 @@ func (ps *parser) value(row, col int) string {
 		return ""
 	}
 	return Clean(ps.g.Value(row, col))
+}
+
+// raw is the text of a cell as the sheet has it, empty for the hidden part
+// of a merge.
+func (ps *parser) raw(row, col int) string {
+	if ps.covered.has(row, col) {
+		return ""
+	}
+	return ps.g.Value(row, col)
 }
 
 func (ps *parser) run() {
@@ -68,6 +85,7 @@ func (ps *parser) run() {
 		return
 	}
 	ps.readTitle(h)
+	ps.org = newOrgMatcher(ps.p, ps.reg.Title)
 	ps.readHeader(h)
 	start := h + 1
 	if isColumnNumberRow(ps.g, start, ps.cols) {
@@ -160,23 +178,37 @@ func (ps *parser) checkCells(r int) {
 func (ps *parser) checkCaptions(h int) {
 	for i, c := range ps.cols {
 		got, want := ps.value(h, c), ps.p.Columns[i].Caption
-		if Normalize(got) == Normalize(want) {
+		if ps.p.Columns[i].accepts(got) {
 			continue
 		}
 		at := ps.ref(h, c)
 		if i == colProcess && ps.p.ClientWord != "" && !strings.Contains(Normalize(got), Normalize(ps.p.ClientWord)) {
-			ps.reportFix(HeaderClient, at, fmt.Sprintf("Исправьте заголовок на «%s».", want),
+			ps.emit(HeaderClient, HeaderClient.Severity, at, Fix{New: want}, fmt.Sprintf("Исправьте заголовок на «%s».", want),
 				"В заголовке графы 2 «%s» нет слова «%s»: Перечень ведётся по точкам взаимодействия с внутренним клиентом — государственными служащими и работниками органа.",
 				got, ps.p.ClientWord)
 			continue
 		}
 		if got == "" {
-			ps.reportFix(FormHeader, at, fmt.Sprintf("Впишите «%s».", want), "Нет заголовка графы %d.", i+1)
+			ps.emit(FormHeader, FormHeader.Severity, at, Fix{New: want}, fmt.Sprintf("Впишите «%s».", want), "Нет заголовка графы %d.", i+1)
 			continue
 		}
-		ps.reportFix(FormHeader, at, fmt.Sprintf("Исправьте на «%s».", want),
+		ps.emit(FormHeader, FormHeader.Severity, at, Fix{New: want}, fmt.Sprintf("Исправьте на «%s».", want),
 			"Заголовок графы %d «%s» отличается от формы Порядка.", i+1, got)
 	}
+}
+
+// accepts: the caption is the form's own or one the profile accepts.
+func (c Column) accepts(caption string) bool {
+	n := Normalize(caption)
+	if n == Normalize(c.Caption) {
+		return true
+	}
+	for _, a := range c.Accept {
+		if n == Normalize(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // coveredCells marks the cells hidden under a merge (all but its
@@ -229,25 +261,39 @@ func (s cellSet) has(r, c int) bool {
 	return ok && s.bits[i/64]&(1<<(i%64)) != 0
 }
 
-// IsProcessNumber accepts "1", "1." and "1)" (up to five digits).
-func IsProcessNumber(s string) bool {
+// IsProcessNumber accepts "1", "1." and "1)" (up to five digits), and a
+// whole number as a sheet displays a number cell: "1,00", "1.0" (the
+// Sheets API and spreadsheets in the ru_RU locale show formatted values).
+func IsProcessNumber(s string) bool { return ProcessNumberValue(s) > 0 }
+
+// ProcessNumberValue is the number of a process-number cell, 0 when the
+// text is not one.
+func ProcessNumberValue(s string) int {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "."), ")")
-	if s == "" || len(s) > 5 {
-		return false
+	if i := strings.IndexAny(s, ",."); i > 0 && strings.Trim(s[i+1:], "0") == "" && len(s)-i <= 3 {
+		s = s[:i] // "1,00", "1.0": a whole number with a display format
 	}
+	if s == "" || len(s) > 5 {
+		return 0
+	}
+	n := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return false
+			return 0
 		}
+		n = n*10 + int(s[i]-'0')
 	}
-	return true
+	return n
 }
 
-// rowCells is one data row read through the column map.
+// rowCells is one data row read through the column map: cleaned values,
+// and the raw text of the graphs that may hold several items, whose line
+// breaks the splitter needs.
 type rowCells struct {
 	row                        int
 	num, proc, tp, needs, kind string
+	rawTp, rawNeeds, rawKind   string
 }
 
 func (rc rowCells) empty() bool {
@@ -259,6 +305,7 @@ func (ps *parser) readRow(r int) {
 		num: ps.value(r, ps.cols[colNumber]), proc: ps.value(r, ps.cols[colProcess]),
 		tp: ps.value(r, ps.cols[colTouchpoint]), needs: ps.value(r, ps.cols[colNeeds]),
 		kind: ps.value(r, ps.cols[colKind])}
+	rc.rawTp, rc.rawNeeds, rc.rawKind = ps.raw(r, ps.cols[colTouchpoint]), ps.raw(r, ps.cols[colNeeds]), ps.raw(r, ps.cols[colKind])
 	outside := ps.outsideCells(r)
 	if rc.empty() {
 		if len(outside) == 0 {
@@ -266,7 +313,7 @@ func (ps *parser) readRow(r int) {
 			return
 		}
 	}
-	ps.flushBlank()
+	ps.flushBlank(rc)
 	ps.checkCells(r)
 	ps.reportOutside(r, outside)
 	if rc.empty() {
@@ -303,17 +350,38 @@ func (ps *parser) reportOutside(r int, cols []int) {
 	}
 }
 
-// flushBlank reports blank rows once a data row follows them: blank rows at
-// the end of the sheet are not inside the table.
-func (ps *parser) flushBlank() {
+// flushBlank reports blank rows once a data row (next) follows them: blank
+// rows at the end of the sheet are not inside the table. The message says
+// what the row separates: two processes, or the rows of one.
+func (ps *parser) flushBlank(next rowCells) {
+	if len(ps.blank) == 0 {
+		return
+	}
 	for _, b := range ps.blank {
 		if ps.proc == nil {
 			continue // blank rows between the header and the first process
 		}
+		if ps.opensProcess(next) {
+			what := fmt.Sprintf("«%s»", short(next.proc))
+			if next.proc == "" {
+				what = "№ " + next.num
+			}
+			ps.reportFix(BlankRow, ps.ref(b, ps.cols[colNumber]), "Удалите пустую строку.",
+				"Пустая строка между процессами «%s» и %s: в форме Перечня строки таблицы идут подряд.", short(ps.proc.Name), what)
+			continue
+		}
 		ps.reportFix(BlankRow, ps.ref(b, ps.cols[colNumber]), "Удалите пустую строку.",
-			"Пустая строка внутри таблицы: при печати и публикации она разрывает процесс «%s».", short(ps.proc.Name))
+			"Пустая строка внутри процесса «%s»: она отрывает следующие строки процесса от его названия, при печати и публикации процесс разрывается.", short(ps.proc.Name))
 	}
 	ps.blank = ps.blank[:0]
+}
+
+// opensProcess: the row starts a process other than the current one.
+func (ps *parser) opensProcess(rc rowCells) bool {
+	if ps.repeatsProcess(rc) {
+		return false
+	}
+	return rc.num != "" && IsProcessNumber(rc.num) || rc.proc != "" && (ps.proc == nil || Normalize(rc.proc) != Normalize(ps.proc.Name))
 }
 
 // startProcess decides whether the row opens a new process, continues the
@@ -321,21 +389,24 @@ func (ps *parser) flushBlank() {
 func (ps *parser) startProcess(rc rowCells) bool {
 	rest := rc.tp != "" || rc.needs != "" || rc.kind != ""
 	switch {
+	case ps.repeatsProcess(rc):
+		ps.proc.Repeated++
+		return rest // the flat layout: № and name written again on every row
 	case rc.num != "" && IsProcessNumber(rc.num):
 		ps.newProcess(rc)
 	case rc.num != "" && rc.proc == "" && !rest:
-		ps.misplaced(rc.row, colNumber, rc.num)
+		ps.misplaced(rc.row, colNumber, rc.num, true)
 		return false
 	case rc.num != "" && rc.proc != "":
 		ps.newProcess(rc) // a bad number: process-number reports it
 	case rc.num != "":
-		ps.misplaced(rc.row, colNumber, rc.num)
+		ps.misplaced(rc.row, colNumber, rc.num, false)
 		if ps.proc == nil { // data before any process: required-cell rules report it
 			rc.num = ""
 			ps.newProcess(rc)
 		}
 	case rc.proc != "" && !rest:
-		ps.misplaced(rc.row, colProcess, rc.proc)
+		ps.misplaced(rc.row, colProcess, rc.proc, true)
 		return false
 	case rc.proc != "" && (ps.proc == nil || Normalize(rc.proc) != Normalize(ps.proc.Name)):
 		ps.newProcess(rc) // a process without a number
@@ -343,6 +414,19 @@ func (ps *parser) startProcess(rc rowCells) bool {
 		ps.newProcess(rc) // data before any process: required-cell rules report it
 	}
 	return true
+}
+
+// repeatsProcess: the row repeats the current process's number (and its
+// name, or leaves the name empty). Many people fill every row of a process
+// that way instead of merging the cells; it continues the process.
+func (ps *parser) repeatsProcess(rc rowCells) bool {
+	if ps.proc == nil || rc.num == "" || !IsProcessNumber(rc.num) || !IsProcessNumber(ps.proc.Number) {
+		return false
+	}
+	if ProcessNumberValue(rc.num) != ProcessNumberValue(ps.proc.Number) {
+		return false
+	}
+	return rc.proc == "" || Normalize(rc.proc) == Normalize(ps.proc.Name)
 }
 
 func (ps *parser) newProcess(rc rowCells) {
@@ -358,12 +442,18 @@ func (ps *parser) newProcess(rc rowCells) {
 
 // misplaced reports text standing in the № or process graph of a row that
 // is otherwise a continuation, and says where it probably belongs.
-func (ps *parser) misplaced(r, graph int, v string) {
+// alone: nothing else stands in the row, so removing the text leaves a
+// blank row to delete.
+func (ps *parser) misplaced(r, graph int, v string, alone bool) {
 	at := ps.ref(r, ps.cols[graph])
 	where := "графу, к которой он относится"
 	switch {
 	case ps.proc != nil && Normalize(v) == Normalize(ps.proc.Name):
-		ps.reportFix(MisplacedText, at, "Удалите повтор.",
+		fix, advice := Fix{Old: ps.g.Value(r, ps.cols[graph]), New: ""}, "Удалите повтор."
+		if alone {
+			fix, advice = Fix{}, "Удалите эту строку: в ней только повтор названия."
+		}
+		ps.emit(MisplacedText, MisplacedText.Severity, at, fix, advice,
 			"Название процесса «%s» повторено в строке продолжения.", short(v))
 		return
 	case ps.idx.needs.lookup(v).Item != nil || ps.idx.starts[tokenKey(firstWord(v))]:

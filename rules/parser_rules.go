@@ -13,8 +13,9 @@ var FormHeader = &Rule{
 // HeaderClient: the process caption speaks of the internal client.
 var HeaderClient = &Rule{
 	ID: "header-client", Paragraph: "1.3.2", Severity: Error,
-	Doc: "Graph 2 of the header must speak of the internal client (\"Процесс взаимодействия с внутренним клиентом\"). " +
-		"A header that says \"внешним\" (seed 003) describes another registry.",
+	Doc: "Graph 2 of the header must speak of the internal client (\"Процесс взаимодействия с внутренним клиентом\", п. 1.3.2). " +
+		"A header that says \"внешним\" describes another registry: an error under the generic Порядок; under mimp-mo a warning " +
+		"that says so, because seed 003's own approved Приложение captions graph 2 «с внешним клиентом».",
 }
 
 // FormColumns: nothing stands outside the form's five graphs.
@@ -35,14 +36,14 @@ var MisplacedText = &Rule{
 // BlankRow: no blank rows inside the table.
 var BlankRow = &Rule{
 	ID: "blank-row", Paragraph: "2.1", Severity: Warning,
-	Doc: "A blank row between two rows of the table breaks the process it falls into when the form is printed or published. " +
-		"Blank rows after the last row are ignored.",
+	Doc: "The rows of the form follow each other without gaps (п. 2.1). A blank row inside a process cuts its rows off " +
+		"its name; one between two processes is reported as such. Blank rows above the first process and after the last row are ignored.",
 }
 
 // OneTouchpointPerRow: a cell names one touchpoint.
 var OneTouchpointPerRow = &Rule{
-	ID: "one-touchpoint-per-row", Paragraph: "2.8", Severity: Warning,
+	ID: "one-touchpoint-per-row", Paragraph: "2.1", Severity: Warning,
 	Doc: "A touchpoint cell holding several touchpoints run together (seed 000: \"Электронная почта ОИВ Телефонная связь\") " +
-		"is split by the profile's vocabulary so every touchpoint is checked; the cell is reported because each touchpoint " +
-		"is stated once with its own needs and kind (п. 2.8).",
+		"is split by the profile's vocabulary so every touchpoint is checked; the cell is reported because the form (п. 2.1, " +
+		"Приложение) gives each touchpoint its own row with its needs and kind. Several lines of one touchpoint's name are fine.",
 }

@@ -1,10 +1,6 @@
 package rules
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "fmt"
 
 // ProcessNumber: processes are numbered 1..N without gaps or repeats.
 var ProcessNumber = &Rule{
@@ -21,7 +17,7 @@ func checkProcessNumber(p *Pass) {
 		want := prev + 1
 		fix := fmt.Sprintf("Впишите номер %d.", want)
 		if pr.Number == "" {
-			p.Report(pr.NumberAt, fmt.Sprintf("У процесса «%s» нет номера в графе 1.", short(pr.Name)), fix)
+			p.ReportFix(p.rule.Severity, "", pr.NumberAt, fmt.Sprintf("У процесса «%s» нет номера в графе 1.", short(pr.Name)), fix, Fix{New: fmt.Sprint(want)})
 			prev = want
 			continue
 		}
@@ -30,16 +26,26 @@ func checkProcessNumber(p *Pass) {
 			prev = want
 			continue
 		}
-		n, _ := strconv.Atoi(strings.TrimRight(Clean(pr.Number), ".)"))
+		n := ProcessNumberValue(pr.Number)
 		switch {
 		case seen[n] != "":
-			p.Report(pr.NumberAt, fmt.Sprintf("Номер %d повторяется: он уже у процесса «%s».", n, short(seen[n])), fix)
+			// Once corrected as the note says, the next number is right
+			// again: a repeated number costs one finding, not a cascade.
+			msg := fmt.Sprintf("Номер %d повторяется: он уже у процесса «%s».", n, short(seen[n]))
+			if pr.Repeated > 0 { // the number stands on every row of the process
+				p.Report(pr.NumberAt, msg, fmt.Sprintf("Впишите номер %d во всех строках процесса.", want))
+			} else {
+				p.ReportFix(p.rule.Severity, "", pr.NumberAt, msg, fix, Fix{Old: pr.Number, New: fmt.Sprint(want)})
+			}
+			prev = want
+			continue
 		case n != want:
-			p.Report(pr.NumberAt, fmt.Sprintf("Нумерация нарушена: после %d ожидается %d, указан %d.", prev, want, n), fix)
+			// A gap is fixed by renumbering all that follows: advice, not
+			// a one-cell fix.
+			p.Report(pr.NumberAt, fmt.Sprintf("Нумерация нарушена: после %d ожидается %d, указан %d.", prev, want, n),
+				fmt.Sprintf("Перенумеруйте процессы с этого: %d, %d, …", want, want+1))
 		}
-		if seen[n] == "" {
-			seen[n] = pr.Name
-		}
+		seen[n] = pr.Name
 		prev = n
 	}
 }

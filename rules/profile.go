@@ -30,13 +30,68 @@ type Profile struct {
 	Clauses     Actualize         `yaml:"actualization" json:"actualization"`
 	Publication Publication       `yaml:"publication" json:"publication"`
 	Placeholder []string          `yaml:"placeholders" json:"placeholders"`
-	index       *vocabIndex       `yaml:"-"`
+	// StandIn is the word the Порядок defines for the organisation (seed
+	// 000 п. 1.1 «далее – ОИВ»): in a touchpoint's wording it is a slot
+	// any mention of the organisation fills.
+	StandIn string `yaml:"stand_in" json:"stand_in"`
+	// Severities override a rule's severity under this Порядок: error,
+	// warning, notice or off (the rule does not apply).
+	Severities map[string]string `yaml:"severities" json:"severities,omitempty"`
+	// Explanations add a sentence to a rule's message under this Порядок.
+	Explanations map[string]string `yaml:"explanations" json:"explanations,omitempty"`
+	// FillSlot: choices offered to staff (setup-sheet, template) name the
+	// organisation in the slot instead of the stand-in, when its name is
+	// known and can be put in the genitive.
+	FillSlot bool `yaml:"fill_slot" json:"fill_slot,omitempty"`
+	// Examples are touchpoints a suggestion names, by kind id.
+	Examples map[string][]string `yaml:"examples" json:"examples,omitempty"`
+	// Organisation holds the organisation's own names (full or short), set
+	// by WithOrganisation from the configuration; the registry's title
+	// rows add theirs at each lint.
+	Organisation []string    `yaml:"-" json:"organisation,omitempty"`
+	index        *vocabIndex `yaml:"-"`
 }
 
-// Column is one column of the official form.
+// WithOrganisation is the profile with the organisation's own names known
+// (the source's `organisation`, `perechen lint --organisation`): they fill
+// the organisation slot of touchpoints like the stand-in does. The
+// profile itself is not changed; the copy shares its index.
+func (p *Profile) WithOrganisation(names ...string) *Profile {
+	c := *p
+	c.Organisation = nil
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			c.Organisation = append(c.Organisation, n)
+		}
+	}
+	c.index = p.idx()
+	return &c
+}
+
+// severity is the severity a rule has under this profile; false when the
+// profile turns the rule off.
+func (p *Profile) severity(r *Rule, def Severity) (Severity, bool) {
+	name, ok := p.Severities[r.ID]
+	if !ok {
+		return def, true
+	}
+	if name == "off" {
+		return 0, false
+	}
+	s, err := ParseSeverity(name)
+	if err != nil {
+		return def, true // validate refuses such profiles
+	}
+	return s, true
+}
+
+// Column is one column of the official form: its caption, the keys that
+// find it in a header row, and other captions that say the same («№ п/п»
+// for «№»).
 type Column struct {
 	Caption string   `yaml:"caption" json:"caption"`
 	Keys    []string `yaml:"keys" json:"keys"`
+	Accept  []string `yaml:"accept,omitempty" json:"accept,omitempty"`
 }
 
 // Kind is one touchpoint kind (column 5): its label and the vocabulary
@@ -58,6 +113,9 @@ type VocabItem struct {
 	Kind      string   `yaml:"kind,omitempty" json:"kind,omitempty"`
 	Accept    []string `yaml:"accept,omitempty" json:"accept,omitempty"`
 	Synonyms  []string `yaml:"synonyms,omitempty" json:"synonyms,omitempty"`
+	// Parts are needs the item lists together, each correct on its own
+	// (2.6.5 «Получение ответа»): distinct from each other for duplicates.
+	Parts []string `yaml:"parts,omitempty" json:"parts,omitempty"`
 }
 
 // Actualize holds the actualization clause and its four cases.
@@ -162,6 +220,26 @@ func (p *Profile) validate() error {
 	for _, n := range p.Needs {
 		if n.Text == "" || n.Paragraph == "" {
 			return fmt.Errorf("needs: %q: нужны text и paragraph", n.Text)
+		}
+	}
+	for id, sev := range p.Severities {
+		if RuleByID(id) == nil {
+			return fmt.Errorf("severities: нет правила %q", id)
+		}
+		if _, err := ParseSeverity(sev); err != nil && sev != "off" {
+			return fmt.Errorf("severities: %s: %q — допустимы error, warning, notice или off", id, sev)
+		}
+	}
+	for _, m := range []map[string]string{p.Paragraphs, p.Explanations} {
+		for id := range m {
+			if RuleByID(id) == nil {
+				return fmt.Errorf("нет правила %q (см. perechen rules)", id)
+			}
+		}
+	}
+	for id := range p.Examples {
+		if !kinds[id] {
+			return fmt.Errorf("examples: нет вида точек %q", id)
 		}
 	}
 	return nil

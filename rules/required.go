@@ -52,7 +52,7 @@ var NeedRequired = &Rule{
 func checkNeedRequired(p *Pass) {
 	col := p.Registry.Columns[colNeeds]
 	eachTouchpoint(p.Registry, func(_ *Process, t *Touchpoint) {
-		if len(t.Needs) == 0 && t.Name != "" {
+		if len(t.Needs) == 0 && t.Name != "" && !t.SharedNeeds {
 			at := Ref{Sheet: t.NameAt.Sheet, Row: t.NameAt.Row, Col: col}
 			p.Report(at, fmt.Sprintf("Для точки «%s» не указаны удовлетворяемые потребности клиента.", short(t.Name)),
 				"Впишите в графу 4 потребности из п. 2.6.1–2.6.9, по одной в строке.")
@@ -71,7 +71,8 @@ var KindRequired = &Rule{
 func checkKindRequired(p *Pass) {
 	eachTouchpoint(p.Registry, func(_ *Process, t *Touchpoint) {
 		if t.Kind == "" && t.Name != "" {
-			p.Report(t.KindAt, fmt.Sprintf("Не указан вид точки «%s».", short(t.Name)), kindFix(p.Profile, t.Name))
+			suggestion, fix := kindFix(p, t.Name)
+			p.ReportFix(p.rule.Severity, "", t.KindAt, fmt.Sprintf("Не указан вид точки «%s».", short(t.Name)), suggestion, fix)
 		}
 	})
 }
@@ -88,10 +89,10 @@ func joinLabels(pr *Profile) string {
 }
 
 // expectedKind is the kind the vocabulary assigns to a touchpoint name.
-func expectedKind(pr *Profile, name string) (Kind, bool) {
-	m := pr.idx().touchpoints.lookup(name)
+func expectedKind(p *Pass, name string) (Kind, bool) {
+	m := p.touchpoint(name)
 	if m.Item == nil {
 		return Kind{}, false
 	}
-	return pr.KindByID(m.Item.Kind)
+	return p.Profile.KindByID(m.Item.Kind)
 }

@@ -29,7 +29,7 @@ func All() []*Rule {
 		// required cells and numbering
 		ProcessNumber, ProcessNameRequired, TouchpointRequired, NeedRequired, KindRequired,
 		// vocabularies
-		TouchpointVocabulary, KindLabel, KindCategory, NeedVocabulary, NeedOther, NeedFragment,
+		TouchpointVocabulary, KindLabel, KindCategory, NeedVocabulary, NeedOther, NeedFragment, NeedMisplaced,
 		// duplicates and channel mix
 		DuplicateTouchpoint, DuplicateNeed, DuplicateProcess, NoDigitalTouchpoint, NoOfflineAlternative,
 		// text hygiene
@@ -82,8 +82,19 @@ type Pass struct {
 // memo caches per-text work shared by the rules of one Check: registries
 // repeat the same needs thousands of times.
 type memo struct {
-	needs map[string]needResult
-	norm  map[string]string
+	needs       map[string]needResult
+	norm        map[string]string
+	touchpoints map[string]vocabMatch
+	org         *orgMatcher
+}
+
+func newMemo(p *Profile, reg *Registry) *memo {
+	title := ""
+	if reg != nil {
+		title = reg.Title
+	}
+	return &memo{needs: map[string]needResult{}, norm: map[string]string{},
+		touchpoints: map[string]vocabMatch{}, org: newOrgMatcher(p, title)}
 }
 
 // normalize is Normalize remembered for the pass.
@@ -99,9 +110,23 @@ func (p *Pass) normalize(s string) string {
 	return n
 }
 
+// touchpoint is what a touchpoint's name means in the profile's lists:
+// its item and how it was written (resolve, remembered for the pass).
+func (p *Pass) touchpoint(name string) vocabMatch {
+	if p.memo == nil {
+		p.memo = newMemo(p.Profile, p.Registry)
+	}
+	if m, ok := p.memo.touchpoints[name]; ok {
+		return m
+	}
+	m := p.Profile.idx().touchpoints.resolve(name, p.memo.org, true)
+	p.memo.touchpoints[name] = m
+	return m
+}
+
 type needResult struct {
 	class needClass
-	item  *VocabItem
+	match vocabMatch
 }
 
 // Report records a finding with the rule's severity and paragraph.
@@ -112,14 +137,39 @@ func (p *Pass) Report(ref Ref, message, suggestion string) {
 // ReportWith records a finding with its own severity and, when paragraph is
 // not empty, its own clause (e.g. the vocabulary item's "4.2.2").
 func (p *Pass) ReportWith(sev Severity, paragraph string, ref Ref, message, suggestion string) {
-	*p.out = append(*p.out, newDiagnostic(p.Profile, p.rule, sev, paragraph, ref, message, suggestion))
+	p.emit(sev, paragraph, ref, message, suggestion, Fix{})
 }
 
-func newDiagnostic(pr *Profile, r *Rule, sev Severity, paragraph string, ref Ref, message, suggestion string) Diagnostic {
+// ReportFix is Report with a fix a program can apply.
+func (p *Pass) ReportFix(sev Severity, paragraph string, ref Ref, message, suggestion string, fix Fix) {
+	p.emit(sev, paragraph, ref, message, suggestion, fix)
+}
+
+func (p *Pass) emit(sev Severity, paragraph string, ref Ref, message, suggestion string, fix Fix) {
+	if d, ok := newDiagnostic(p.Profile, p.rule, sev, paragraph, ref, message, suggestion); ok {
+		d.Fix = fix
+		*p.out = append(*p.out, d)
+	}
+}
+
+// newDiagnostic makes a finding as the profile has it: its severity
+// override (false when the profile turns the rule off), its clause and its
+// explanation.
+func newDiagnostic(pr *Profile, r *Rule, sev Severity, paragraph string, ref Ref, message, suggestion string) (Diagnostic, bool) {
+	if _, overridden := pr.Severities[r.ID]; overridden {
+		s, on := pr.severity(r, sev)
+		if !on {
+			return Diagnostic{}, false
+		}
+		sev = s
+	}
 	if paragraph == "" {
 		paragraph = pr.paragraph(r)
 	}
-	return Diagnostic{Rule: r.ID, Severity: sev, Paragraph: paragraph, Ref: ref, Message: message, Suggestion: suggestion}
+	if e := pr.Explanations[r.ID]; e != "" {
+		message += " " + e
+	}
+	return Diagnostic{Rule: r.ID, Severity: sev, Paragraph: paragraph, Ref: ref, Message: message, Suggestion: suggestion}, true
 }
 
 // paragraph is the clause a rule cites under this profile.
@@ -133,7 +183,7 @@ func (p *Profile) paragraph(r *Rule) string {
 // Check runs every rule of All with a Check on a parsed registry.
 func Check(reg *Registry, p *Profile) []Diagnostic {
 	var out []Diagnostic
-	m := &memo{needs: map[string]needResult{}, norm: map[string]string{}}
+	m := newMemo(p, reg)
 	for _, r := range All() {
 		if r.Check != nil {
 			r.Check(&Pass{Registry: reg, Profile: p, rule: r, out: &out, memo: m})

@@ -46,3 +46,28 @@ func GridFromTSV(sheet, text string) Grid {
 	}
 	return g
 }
+
+// SampleGridWithSlips is the sample with three slips staff really make, so
+// tests and demos have findings to write as notes: «Электронная почта»
+// without the organisation (п. 4.1.9), «Кабинеты клиентов» for the
+// офлайн-точка of п. 4.2.2, and a need typed with a letter missing
+// («Получение консультаци», п. 2.6.2). Three warnings, no errors: it is
+// still published.
+func SampleGridWithSlips() Grid {
+	g := SampleGrid()
+	replaceFirst(&g, colTouchpoint, "Электронная почта ОИВ", "Электронная почта")
+	replaceFirst(&g, colTouchpoint, "Телефонная связь", "Кабинеты клиентов")
+	replaceFirst(&g, colNeeds, "Получение консультации", "Получение консультаци")
+	return g
+}
+
+// replaceFirst sets the first cell of column col holding from to to.
+func replaceFirst(g *Grid, col int, from, to string) {
+	for _, row := range g.Cells {
+		if col < len(row) && row[col].Value == from {
+			row[col].Value = to
+			return
+		}
+	}
+	panic("rules: sample lacks " + from) // the embedded sample changed: a build defect
+}

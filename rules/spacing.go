@@ -49,8 +49,15 @@ func checkSpacing(p *Pass, at Ref, raw string) {
 			cleaned = append(cleaned, c)
 		}
 	}
-	p.Report(at, fmt.Sprintf("В тексте %s.", strings.Join(what, ", ")),
-		fmt.Sprintf("Замените текст на «%s».", short(strings.Join(cleaned, " / "))))
+	fix := Fix{New: strings.Join(cleaned, "\n")} // each line cleaned, the lines kept
+	suggestion := fmt.Sprintf("Замените текст на «%s».", short(fix.New))
+	if len(cleaned) > 1 {
+		suggestion = fmt.Sprintf("Уберите лишние пробелы, оставив строки как есть: %s.", quoteList(cleaned))
+	}
+	if short(fix.New) != fix.New {
+		suggestion = "Уберите лишние, неразрывные и невидимые пробелы."
+	}
+	p.ReportFix(p.rule.Severity, "", at, fmt.Sprintf("В тексте %s.", strings.Join(what, ", ")), suggestion, fix)
 }
 
 // linesClean is the fast path: every line is clean text.

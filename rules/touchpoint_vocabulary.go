@@ -6,37 +6,46 @@ import "fmt"
 var TouchpointVocabulary = &Rule{
 	ID: "touchpoint-vocabulary", Paragraph: "4.1, 4.2", Severity: Error,
 	Doc: "A touchpoint is named as in the Порядок's lists (4.1 digital, 4.2 offline) or by an accepted abbreviation " +
-		"(СЭД, МСЭД, ВКС, АРМ ГС). A known synonym (\"Электронная почта\") or a near miss (\"Кабинеты клиентов\") is a warning " +
-		"citing the item's paragraph with the canonical name as the suggestion; a name matching nothing is an error.",
+		"(СЭД, МСЭД, ВКС, АРМ ГС). Where the Порядок names the organisation by its stand-in (\"Электронная почта ОИВ\", " +
+		"п. 1.1 «далее – ОИВ»), the organisation's own name in full or short, or a generic name of a body in any case " +
+		"(\"Электронная почта Министерства\"), is the same touchpoint. A known synonym (\"Электронная почта\"), a typo or a near " +
+		"miss (\"Кабинеты клиентов\") is a warning citing the item's paragraph with the Порядок's name as the suggestion; " +
+		"a name matching nothing is an error.",
 	Check: checkTouchpointVocabulary,
 }
 
 func checkTouchpointVocabulary(p *Pass) {
-	v := p.Profile.idx().touchpoints
 	for _, pr := range p.Registry.Processes {
 		for _, t := range pr.Touchpoints {
 			if t.Name == "" || isPlaceholder(p.Profile, t.Name) {
 				continue
 			}
-			m := v.lookup(t.Name)
+			m := p.touchpoint(t.Name)
+			var msg string
 			switch m.How {
 			case matchCanonical, matchAccepted:
 				continue
 			case matchSynonym:
-				p.ReportWith(Warning, m.Item.Paragraph, t.NameAt,
-					fmt.Sprintf("«%s» — не наименование точки по п. %s.", short(t.Name), m.Item.Paragraph),
-					fmt.Sprintf("Исправьте на «%s».", m.Item.Text))
+				msg = fmt.Sprintf("«%s» — не наименование точки по п. %s.", short(t.Name), m.Item.Paragraph)
+			case matchTypo:
+				msg = fmt.Sprintf("«%s» отличается от наименования точки п. %s «%s» одной-двумя буквами.", short(t.Name), m.Item.Paragraph, m.Item.Text)
+			case matchNear:
+				msg = fmt.Sprintf("«%s» нет в перечне %s (п. %s).", short(t.Name), kindTitle(p.Profile, m.Item.Kind), kindParagraph(p.Profile, m.Item.Kind))
+			case matchSlotUnknown:
+				p.ReportFix(Warning, m.Item.Paragraph, t.NameAt,
+					fmt.Sprintf("«%s» похоже на точку п. %s «%s», но наименование организации в нём не распознано.", short(t.Name), m.Item.Paragraph, m.Item.Text),
+					fmt.Sprintf("Если это ваша организация, укажите её наименование в настройках (organisation источника или perechen lint --organisation); иначе исправьте на «%s».", m.Item.Text),
+					Fix{Old: t.Name, New: m.Item.Text})
+				continue
+			default:
+				p.Report(t.NameAt,
+					fmt.Sprintf("Точки «%s» нет в перечне видов точек взаимодействия (п. %s — цифровые, п. %s — офлайн).",
+						short(t.Name), kindParagraph(p.Profile, "digital"), kindParagraph(p.Profile, "offline")),
+					"Выберите точку из перечня Порядка; если Порядок организации предусматривает такую точку, добавьте её в профиль.")
 				continue
 			}
-			if item, ok := v.closest(t.Name); ok {
-				p.ReportWith(Warning, item.Paragraph, t.NameAt,
-					fmt.Sprintf("«%s» нет в перечне %s (п. %s).", short(t.Name), kindTitle(p.Profile, item.Kind), kindParagraph(p.Profile, item.Kind)),
-					fmt.Sprintf("Исправьте на «%s».", item.Text))
-				continue
-			}
-			p.Report(t.NameAt,
-				fmt.Sprintf("Точки «%s» нет в перечне видов точек взаимодействия (п. 4.1 — цифровые, п. 4.2 — офлайн).", short(t.Name)),
-				"Выберите точку из п. 4.1 или 4.2; если Порядок организации предусматривает такую точку, добавьте её в профиль.")
+			p.ReportFix(Warning, m.Item.Paragraph, t.NameAt, msg, fmt.Sprintf("Исправьте на «%s».", m.Item.Text),
+				Fix{Old: t.Name, New: m.Item.Text})
 		}
 	}
 }

@@ -3,22 +3,31 @@ package rules
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // matchKind says how a text matched a vocabulary item.
 type matchKind int
 
 const (
-	matchNone      matchKind = iota
-	matchCanonical           // the Порядок's own wording
-	matchAccepted            // an abbreviation or wording the profile accepts as equal
-	matchSynonym             // understood, but the canonical wording is preferred
+	matchNone        matchKind = iota
+	matchCanonical             // the Порядок's own wording
+	matchAccepted              // an abbreviation or wording the profile accepts as equal
+	matchSynonym               // understood, but the canonical wording is preferred
+	matchTypo                  // a letter or two away from a wording of the vocabulary
+	matchNear                  // not a wording, but nearest to one (words missing or changed)
+	matchSlotUnknown           // a wording with the organisation slot, filled by a name not known as the organisation's
 )
 
 // vocabMatch is the result of looking a text up in a vocabulary.
 type vocabMatch struct {
 	Item *VocabItem
 	How  matchKind
+	// Wording is the vocabulary's wording the text matched (for a typo, the
+	// one it misses): what to write instead.
+	Wording string
+	// Part: the wording is one of the item's parts.
+	Part bool
 }
 
 // phrase is one wording of an item, tokenized for splitting.
@@ -27,11 +36,21 @@ type phrase struct {
 	match vocabMatch
 }
 
-// vocab indexes one vocabulary (touchpoints or needs) by normalized wording.
+// slotPattern is a wording with the organisation slot: the words before
+// and after the stand-in («электронная почта» + ОИВ + «»).
+type slotPattern struct {
+	prefix, suffix []string
+	match          vocabMatch
+}
+
+// vocab indexes one vocabulary (touchpoints or needs) by vocabKey.
 type vocab struct {
 	items   []VocabItem
 	exact   map[string]vocabMatch
 	phrases phraseSet
+	slots   []slotPattern
+	keys    [][]string // the tokens of every key, for typo search
+	keyOf   []vocabMatch
 }
 
 // vocabIndex holds every lookup structure a profile needs.
@@ -51,8 +70,8 @@ type kindMatch struct {
 
 func buildIndex(p *Profile) *vocabIndex {
 	idx := &vocabIndex{
-		touchpoints: newVocab(p.Touchpoints),
-		needs:       newVocab(p.Needs),
+		touchpoints: newVocab(p.Touchpoints, tokens(p.StandIn)),
+		needs:       newVocab(p.Needs, nil),
 		kinds:       map[string]kindMatch{},
 		starts:      map[string]bool{},
 		kindPhrases: phraseSet{},
@@ -79,28 +98,50 @@ func buildIndex(p *Profile) *vocabIndex {
 	return idx
 }
 
-func newVocab(items []VocabItem) *vocab {
+func newVocab(items []VocabItem, standIn []string) *vocab {
 	v := &vocab{items: items, exact: map[string]vocabMatch{}, phrases: phraseSet{}}
 	for i := range items {
 		it := &items[i]
-		v.add(it.Text, vocabMatch{it, matchCanonical})
+		v.add(it.Text, vocabMatch{it, matchCanonical, it.Text, false}, standIn)
 		for _, a := range it.Accept {
-			v.add(a, vocabMatch{it, matchAccepted})
+			v.add(a, vocabMatch{it, matchAccepted, a, false}, standIn)
 		}
 		for _, s := range it.Synonyms {
-			v.add(s, vocabMatch{it, matchSynonym})
+			v.add(s, vocabMatch{it, matchSynonym, s, false}, standIn)
+		}
+		for _, s := range it.Parts {
+			v.add(s, vocabMatch{it, matchAccepted, s, true}, standIn)
 		}
 	}
 	return v
 }
 
-func (v *vocab) add(text string, m vocabMatch) {
-	key := Normalize(text)
+func (v *vocab) add(text string, m vocabMatch, standIn []string) {
+	key := vocabKey(text)
 	if _, dup := v.exact[key]; dup {
 		return // the first (stronger) meaning wins
 	}
 	v.exact[key] = m
-	v.phrases.add(phrase{words: tokens(text), match: m})
+	v.keys = append(v.keys, strings.Fields(key))
+	v.keyOf = append(v.keyOf, m)
+	words := tokens(text)
+	v.phrases.add(phrase{words: words, match: m})
+	if i := indexTokens(words, standIn); i >= 0 {
+		v.slots = append(v.slots, slotPattern{prefix: words[:i], suffix: words[i+len(standIn):], match: m})
+	}
+}
+
+// indexTokens is the position of sub in ts, or -1.
+func indexTokens(ts, sub []string) int {
+	if len(sub) == 0 {
+		return -1
+	}
+	for i := 0; i+len(sub) <= len(ts); i++ {
+		if equalTokens(ts[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 // phraseSet indexes phrases by their first word, longest first, so the
@@ -116,25 +157,118 @@ func (s phraseSet) add(ph phrase) {
 	s[ph.words[0]] = list
 }
 
-// lookup finds the exact (normalized) wording.
+// lookup finds a wording of the vocabulary, compared by vocabKey.
 func (v *vocab) lookup(text string) vocabMatch {
-	return v.exact[Normalize(text)]
+	return v.exact[vocabKey(text)]
 }
 
-// closest returns the canonical wording nearest to text, if near enough to
-// be a useful suggestion.
-func (v *vocab) closest(text string) (*VocabItem, bool) {
-	n := Normalize(text)
-	if n == "" {
-		return nil, false
+// resolve finds what a text means in the vocabulary: a wording (lookup), a
+// wording with the organisation named in its slot, a typo of a wording,
+// or — when near is set — the nearest wording. Rules compare texts through
+// it, so «Кабинеты клиентов» and «Кабинеты внутренних клиентов» are one
+// touchpoint.
+func (v *vocab) resolve(text string, org *orgMatcher, near bool) vocabMatch {
+	key := vocabKey(text)
+	if m, ok := v.exact[key]; ok {
+		return m
+	}
+	ts := strings.Fields(key)
+	var slotted *slotPattern
+	if org != nil {
+		for i, sp := range v.slots {
+			n := len(ts) - len(sp.prefix) - len(sp.suffix)
+			if n <= 0 || !equalTokens(ts[:len(sp.prefix)], sp.prefix) || !equalTokens(ts[len(ts)-len(sp.suffix):], sp.suffix) {
+				continue
+			}
+			if org.mention(ts[len(sp.prefix) : len(ts)-len(sp.suffix)]) {
+				return sp.match
+			}
+			if slotted == nil && len(sp.prefix) > 0 {
+				slotted = &v.slots[i]
+			}
+		}
+	}
+	if m, ok := v.typo(ts); ok {
+		return m
+	}
+	if slotted != nil && near {
+		// «Электронная почта Мосавтодора»: the Порядок's touchpoint with a
+		// name perechen cannot tell is the organisation's.
+		return vocabMatch{Item: slotted.match.Item, How: matchSlotUnknown, Wording: slotted.match.Item.Text}
+	}
+	if near {
+		if item, w, ok := v.closest(key); ok {
+			return vocabMatch{Item: item, How: matchNear, Wording: w}
+		}
+	}
+	return vocabMatch{}
+}
+
+// typo finds the one wording the words miss by a letter or two: the same
+// number of words, each equal or a short edit away (none for words of up
+// to four letters, one for up to seven, two for longer), two edits at most
+// in all. Only such near misses are misspellings; a different word
+// («заявки» for «заявления», «документов» for «форм документов») is
+// another wording, which п. 2.6.9 allows for needs.
+func (v *vocab) typo(ts []string) (vocabMatch, bool) {
+	var found vocabMatch
+	best := 3
+	for i, k := range v.keys {
+		if len(k) != len(ts) {
+			continue
+		}
+		total := 0
+		for j := range k {
+			if total >= best {
+				break
+			}
+			if k[j] == ts[j] {
+				continue
+			}
+			d := levenshtein(k[j], ts[j])
+			if d > typoAllowance(k[j]) {
+				total = best
+				break
+			}
+			total += d
+		}
+		if total > 0 && total < best {
+			wording := v.keyOf[i].Item.Text
+			if v.keyOf[i].Part || v.keyOf[i].How == matchAccepted {
+				wording = v.keyOf[i].Wording // the accepted wording it misses, not a longer one
+			}
+			best, found = total, vocabMatch{Item: v.keyOf[i].Item, How: matchTypo, Wording: wording, Part: v.keyOf[i].Part}
+		}
+	}
+	return found, found.Item != nil
+}
+
+func typoAllowance(word string) int {
+	switch n := utf8.RuneCountInString(word); {
+	case n <= 4:
+		return 0
+	case n <= 7:
+		return 1
+	}
+	return 2
+}
+
+// closest returns the canonical wording nearest to a key, if near enough
+// to be a useful suggestion.
+func (v *vocab) closest(key string) (*VocabItem, string, bool) {
+	if key == "" {
+		return nil, "", false
 	}
 	best, bestD := (*VocabItem)(nil), 1.0
-	for key, m := range v.exact {
-		if d := distance(n, key); d < bestD {
+	for k, m := range v.exact {
+		if d := distance(key, k); d < bestD || d == bestD && best != nil && m.Item.Text < best.Text {
 			best, bestD = m.Item, d
 		}
 	}
-	return best, best != nil && bestD <= 0.45
+	if best == nil || bestD > 0.45 {
+		return nil, "", false
+	}
+	return best, best.Text, true
 }
 
 // tokens splits text into normalized words with edge punctuation trimmed,
@@ -151,5 +285,5 @@ func tokens(s string) []string {
 }
 
 func tokenKey(w string) string {
-	return strings.Trim(normalizeWord(w), ".,;:")
+	return strings.Trim(normalizeWord(w), `.,;:!?"()[]`)
 }

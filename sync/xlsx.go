@@ -40,7 +40,8 @@ const maxCommentUTF16 = 32_767
 // XLSXConfig configures an XLSX file source.
 type XLSXConfig struct {
 	Path string
-	// Sheet is the sheet's name; "" means the first sheet.
+	// Sheet is the sheet's name; "" means the sheet that holds the form
+	// (ReadXLSXSheet).
 	Sheet string
 	// Mode is "copy" (default), "in-place" or "off".
 	Mode string
@@ -143,7 +144,7 @@ func (s *XLSXSource) Fetch(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := ReadXLSXBytes(data, s.cfg.Sheet)
+	g, _, err := ReadXLSXSheet(data, s.cfg.Sheet, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.cfg.Path, err)
 	}

@@ -126,8 +126,9 @@ func parseRangeRef(ref string) (rules.Range, bool) {
 
 // workbookSheet is one sheet of xl/workbook.xml with its part.
 type workbookSheet struct {
-	name string
-	part *zip.File // nil when the relationship points nowhere
+	name   string
+	part   *zip.File // nil when the relationship points nowhere
+	hidden bool      // state="hidden" or "veryHidden"
 }
 
 // workbookSheets lists the sheets in workbook order with their parts,
@@ -136,8 +137,9 @@ type workbookSheet struct {
 func workbookSheets(files map[string]*zip.File) ([]workbookSheet, bool) {
 	var wb struct {
 		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			Name  string `xml:"name,attr"`
+			State string `xml:"state,attr"`
+			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
 		} `xml:"sheets>sheet"`
 	}
 	var rels struct {
@@ -151,7 +153,7 @@ func workbookSheets(files map[string]*zip.File) ([]workbookSheet, bool) {
 	}
 	out := make([]workbookSheet, 0, len(wb.Sheets))
 	for _, s := range wb.Sheets {
-		ws := workbookSheet{name: s.Name}
+		ws := workbookSheet{name: s.Name, hidden: s.State == "hidden" || s.State == "veryHidden"}
 		for _, r := range rels.Rels {
 			if r.ID == s.RID {
 				ws.part = files[strings.ToLower(partPath("xl", r.Target))]

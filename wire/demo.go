@@ -25,14 +25,15 @@ func DemoConfig(dir string) *config.Config {
 		Sources: []config.Source{{
 			Name: "demo", Profile: rules.DefaultProfile, Organisation: "Образец: типовая форма Перечня (п. 4.3 Порядка)",
 			XLSX:  &config.XLSX{Path: filepath.Join(dir, "perechen.xlsx"), Notes: "copy"},
-			Notes: true, Formats: config.KnownFormats(), BlockOn: "error",
+			Notes: true, NoteLevel: "warning", Formats: config.KnownFormats(), BlockOn: "error",
 			Publish: []config.Publish{{Dir: &config.DirTarget{Path: filepath.Join(dir, "site"), Keep: config.DefaultDirKeep}}},
 		}},
 	}
 }
 
 // PrepareDemo creates dir and, unless one is there, writes the embedded
-// sample registry as dir/perechen.xlsx for staff to edit.
+// sample registry as dir/perechen.xlsx for staff to edit — with the three
+// slips of rules.SampleGridWithSlips, so the annotated copy shows notes.
 func PrepareDemo(dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "site"), 0o755); err != nil {
 		return err
@@ -41,7 +42,7 @@ func PrepareDemo(dir string) error {
 	if _, err := os.Stat(path); err == nil {
 		return nil
 	}
-	return WriteGridWorkbook(path, rules.SampleGrid())
+	return WriteGridWorkbook(path, rules.SampleGridWithSlips())
 }
 
 // WriteGridWorkbook writes a grid's values and merges as a one-sheet XLSX

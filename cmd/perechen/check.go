@@ -162,7 +162,7 @@ func checkSource(ctx context.Context, deps daemon.Deps, cfg *config.Config, s co
 		r.Error, r.code = err.Error(), exitUsage
 		return r
 	}
-	profile, err := rules.LoadProfile(s.Profile)
+	profile, err := s.LoadProfile()
 	if err != nil {
 		return fail(err)
 	}
@@ -201,7 +201,7 @@ func checkSource(ctx context.Context, deps daemon.Deps, cfg *config.Config, s co
 	if err != nil {
 		return fail(err)
 	}
-	changes := deps.PlanNotes(snap.Grid, reg, diags, depsNow(deps).In(loc))
+	changes := deps.PlanNotes(snap.Grid, reg, rules.AtLeast(diags, s.NoteSeverity()), depsNow(deps).In(loc))
 	for _, c := range changes {
 		r.Notes = append(r.Notes, noteReport{Cell: c.Ref.A1(), Action: noteAction(c), Link: src.Link(c.Ref)})
 	}

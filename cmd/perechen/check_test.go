@@ -56,7 +56,7 @@ sources:
 }
 
 func TestCheckSheetsDryRunWriteThenNothing(t *testing.T) {
-	g := rules.SampleGrid()
+	g := rules.SampleGridWithSlips()
 	fake, cfg, _ := sheetsSetup(t, g, true, "")
 
 	code, out, errs := runCmd(t, "check", "--config", cfg, "--dry-run")
@@ -67,7 +67,7 @@ func TestCheckSheetsDryRunWriteThenNothing(t *testing.T) {
 		t.Fatalf("dry run wrote %d batchUpdates", n)
 	}
 	for _, want := range []string{"== gs (google-sheets:", "предупреждение [", "https://docs.google.com/spreadsheets/d/" + fake.ID + "/edit#gid=",
-		"gs: ошибок — 0, предупреждений — 9", ": добавить замечание", "Не записано: пробный прогон"} {
+		"gs: ошибок — 0, предупреждений — 3", ": добавить замечание", "Не записано: пробный прогон"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
 		}
@@ -107,7 +107,7 @@ func TestCheckSheetsDryRunWriteThenNothing(t *testing.T) {
 
 // A fixed cell loses its block: the JSON report says "remove" for it.
 func TestCheckSheetsRemovesFixedAndJSON(t *testing.T) {
-	g := rules.SampleGrid()
+	g := rules.SampleGridWithSlips()
 	fake, cfg, _ := sheetsSetup(t, g, true, "")
 	if code, out, errs := runCmd(t, "check", "--config", cfg); code != exitOK {
 		t.Fatalf("first: %d\n%s%s", code, out, errs)
@@ -141,7 +141,7 @@ func TestCheckSheetsRemovesFixedAndJSON(t *testing.T) {
 		t.Fatalf("sources: %+v", rep.Sources)
 	}
 	s := rep.Sources[0]
-	if s.Name != "gs" || s.Profile != "oiv" || !strings.HasPrefix(s.Source, "google-sheets:") || s.Written || s.Summary.Warnings != 9 ||
+	if s.Name != "gs" || s.Profile != "oiv" || !strings.HasPrefix(s.Source, "google-sheets:") || s.Written || s.Summary.Warnings != 3 ||
 		len(s.Diagnostics) != s.Summary.Errors+s.Summary.Warnings+s.Summary.Notices {
 		t.Errorf("report: name %q source %q profile %q written %v summary %+v, %d diagnostics",
 			s.Name, s.Source, s.Profile, s.Written, s.Summary, len(s.Diagnostics))
@@ -174,7 +174,7 @@ func TestCheckSheetsRemovesFixedAndJSON(t *testing.T) {
 }
 
 func TestCheckSheetMovedIsSkipped(t *testing.T) {
-	g := rules.SampleGrid()
+	g := rules.SampleGridWithSlips()
 	fake, cfg, _ := sheetsSetup(t, g, true, "")
 	fake.SetHook(func(method string, n int) {
 		if method == "get" && n == 2 { // the re-read before the write
@@ -202,7 +202,7 @@ func TestCheckNotesOffAndExitCodes(t *testing.T) {
 		t.Errorf("notes: off wrote %d batches:\n%s", fake.Count("batchUpdate"), out)
 	}
 
-	_, cfg, _ = sheetsSetup(t, rules.SampleGrid(), true, "")
+	_, cfg, _ = sheetsSetup(t, rules.SampleGridWithSlips(), true, "")
 	if code, out, _ := runCmd(t, "check", "--config", cfg, "--dry-run", "--fail-on", "warning"); code != exitFindings {
 		t.Errorf("--fail-on warning with warnings: %d\n%s", code, out)
 	}
@@ -211,7 +211,7 @@ func TestCheckNotesOffAndExitCodes(t *testing.T) {
 func TestCheckXLSXCopyMode(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "perechen.xlsx")
-	if err := wire.WriteGridWorkbook(book, rules.SampleGrid()); err != nil {
+	if err := wire.WriteGridWorkbook(book, rules.SampleGridWithSlips()); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(book)
@@ -320,7 +320,7 @@ func TestCheckForbiddenSheet(t *testing.T) {
 func TestCheckXLSXInPlaceLocked(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "perechen.xlsx")
-	if err := wire.WriteGridWorkbook(book, rules.SampleGrid()); err != nil {
+	if err := wire.WriteGridWorkbook(book, rules.SampleGridWithSlips()); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "~$perechen.xlsx"), []byte("lock"), 0o600); err != nil {

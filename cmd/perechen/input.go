@@ -21,6 +21,9 @@ type input struct {
 	grid    rules.Grid
 	modTime time.Time // the file's modification time; zero for stdin and the sample
 	file    bool      // read from a named file
+	// sheetReason says which sheet of a workbook of several was read and
+	// why, when none was named.
+	sheetReason string
 }
 
 // readInput reads the one file argument of a command (or stdin for "-", or
@@ -61,7 +64,7 @@ func readInput(e env, cmd string, args []string, sheet string, sample bool) (inp
 	if len(data) == 0 {
 		return input{}, errors.New(in.name + ": пустой файл — это не XLSX")
 	}
-	in.grid, err = sync.ReadXLSXBytes(data, sheet)
+	in.grid, in.sheetReason, err = sync.ReadXLSXSheet(data, sheet, nil)
 	if err != nil {
 		return input{}, fmt.Errorf("%s: %w", in.name, err)
 	}

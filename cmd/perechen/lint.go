@@ -13,11 +13,12 @@ import (
 
 // lintOptions are the flags of `perechen lint`.
 type lintOptions struct {
-	profile string
-	format  string
-	sheet   string
-	failOn  string
-	sample  bool
+	profile      string
+	format       string
+	sheet        string
+	failOn       string
+	organisation string
+	sample       bool
 }
 
 func runLint(_ context.Context, e env, args []string) int {
@@ -26,7 +27,8 @@ func runLint(_ context.Context, e env, args []string) int {
 	var o lintOptions
 	fs.StringVar(&o.profile, "profile", rules.DefaultProfile, "профиль Порядка: "+strings.Join(rules.ProfileNames(), ", ")+" или путь к файлу YAML")
 	fs.StringVar(&o.format, "format", "text", "формат вывода: text или json")
-	fs.StringVar(&o.sheet, "sheet", "", "лист книги (по умолчанию первый)")
+	fs.StringVar(&o.sheet, "sheet", "", "лист книги (по умолчанию — лист с формой Перечня)")
+	fs.StringVar(&o.organisation, "organisation", "", "наименование органа: в названиях точек («Электронная почта …») оно равнозначно «ОИВ»")
 	fs.StringVar(&o.failOn, "fail-on", "error", "код выхода 1 при замечаниях этого уровня и выше: error, warning или notice")
 	fs.BoolVar(&o.sample, "sample", false, "проверить встроенный образец Перечня вместо файла")
 	fs.Usage = func() {
@@ -48,46 +50,51 @@ func runLint(_ context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "perechen lint:", err)
 		return exitUsage
 	}
-	name, grid, err := lintInput(e, fs.Args(), o)
+	profile = profile.WithOrganisation(o.organisation)
+	in, err := readInput(e, "lint", fs.Args(), o.sheet, o.sample)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "perechen lint:", err)
 		return exitUsage
 	}
-	reg, diags := rules.Lint(grid, profile)
+	if in.sheetReason != "" {
+		fmt.Fprintf(e.stderr, "perechen lint: %s: %s\n", in.name, in.sheetReason)
+	}
+	reg, diags := rules.Lint(in.grid, profile)
 	if !reg.HasHeader() {
-		fmt.Fprintf(e.stderr, "perechen lint: %s: %s\n", name, diags[0].Message)
+		fmt.Fprintf(e.stderr, "perechen lint: %s: %s\n", in.name, diags[0].Message)
 		return exitUsage
 	}
-	if err := writeLint(e.stdout, o.format, name, profile.Name, diags); err != nil {
+	if err := writeLint(e.stdout, o.format, in, profile.Name, diags); err != nil {
 		fmt.Fprintln(e.stderr, "perechen lint:", err)
 		return exitUsage
 	}
 	return exitCode(diags, failOn)
 }
 
-// lintInput reads the one file argument (or stdin for "-", or the sample).
-func lintInput(e env, args []string, o lintOptions) (string, rules.Grid, error) {
-	in, err := readInput(e, "lint", args, o.sheet, o.sample)
-	return in.name, in.grid, err
-}
-
 // lintReport is the JSON contract of `perechen lint --format json`.
 type lintReport struct {
 	Source      string             `json:"source"`
+	Sheet       string             `json:"sheet,omitempty"`
+	SheetReason string             `json:"sheet_reason,omitempty"`
 	Profile     string             `json:"profile"`
 	Diagnostics []rules.Diagnostic `json:"diagnostics"`
 	Summary     rules.Summary      `json:"summary"`
 }
 
-func writeLint(w io.Writer, format, source, profile string, diags []rules.Diagnostic) error {
+func writeLint(w io.Writer, format string, in input, profile string, diags []rules.Diagnostic) error {
 	sum := rules.Summarize(diags)
+	source := in.name
 	if format == "json" {
 		if diags == nil {
 			diags = []rules.Diagnostic{}
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(lintReport{Source: source, Profile: profile, Diagnostics: diags, Summary: sum})
+		return enc.Encode(lintReport{Source: source, Sheet: in.grid.Sheet, SheetReason: in.sheetReason,
+			Profile: profile, Diagnostics: diags, Summary: sum})
+	}
+	if in.sheetReason != "" {
+		source += " (лист «" + in.grid.Sheet + "»)"
 	}
 	for _, d := range diags {
 		if _, err := fmt.Fprintln(w, d.Text()); err != nil {

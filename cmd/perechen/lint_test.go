@@ -50,7 +50,7 @@ func runCLI(t *testing.T, stdin []byte, args ...string) (code int, stdout, stder
 }
 
 func TestLintExitCodes(t *testing.T) {
-	sample := writeGridXLSX(t, rules.SampleGrid())
+	sample := writeGridXLSX(t, rules.SampleGridWithSlips())
 	seed := writeGridXLSX(t, rules.Seed003Grid())
 	for _, c := range []struct {
 		name string
@@ -59,8 +59,11 @@ func TestLintExitCodes(t *testing.T) {
 		out  string
 	}{
 		{"sample has warnings only", []string{"lint", sample}, exitOK, "ошибок — 0"},
-		{"warnings fail on request", []string{"lint", "--fail-on", "warning", sample}, exitFindings, "[no-offline-alternative] п. 2.9.3"},
-		{"seed 003 has errors", []string{"lint", "--profile", "mimp-mo", seed}, exitFindings, "Перечень!B4: ошибка [header-client] п. 1.3.2"},
+		{"warnings fail on request", []string{"lint", "--fail-on", "warning", sample}, exitFindings, "[touchpoint-vocabulary] п. 4.2.2"},
+		{"notices do not fail on warning", []string{"lint", "--fail-on", "warning", "--sample"}, exitOK, "[no-offline-alternative] п. 2.9.4"},
+		{"notices fail on request", []string{"lint", "--fail-on", "notice", "--sample"}, exitFindings, "замечаний — 12"},
+		{"seed 003 has errors", []string{"lint", "--profile", "mimp-mo", seed}, exitFindings, "Перечень!A35: ошибка [misplaced-text] п. 2.1"},
+		{"seed 003's header is a warning under its own Порядок", []string{"lint", "--profile", "mimp-mo", seed}, exitFindings, "Перечень!B4: предупреждение [header-client] п. 1.3.2"},
 		{"embedded sample", []string{"lint", "--sample"}, exitOK, "образец: ошибок — 0"},
 		{"missing file", []string{"lint", filepath.Join(t.TempDir(), "nope.xlsx")}, exitUsage, ""},
 		{"unknown profile", []string{"lint", "--profile", "nope", sample}, exitUsage, ""},
@@ -118,7 +121,7 @@ func TestLintJSONFromStdin(t *testing.T) {
 		t.Errorf("report: %+v", rep.Summary)
 	}
 	d := rep.Diagnostics[0]
-	if d.Cell != "B4" || d.Row != 4 || d.Column != 2 || d.Rule != "header-client" || d.Severity != "error" || d.Sheet != "Перечень" {
+	if d.Cell != "B4" || d.Row != 4 || d.Column != 2 || d.Rule != "header-client" || d.Severity != "warning" || d.Sheet != "Перечень" {
 		t.Errorf("first diagnostic: %+v", d)
 	}
 }
@@ -134,5 +137,83 @@ func TestRulesCommand(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, nil, "frobnicate"); code != exitUsage {
 		t.Errorf("unknown command exit %d", code)
+	}
+}
+
+// A workbook whose first sheet is last year's Перечень: lint reads the
+// current one and says which; --sheet still wins.
+func TestLintPicksTheSheetWithTheForm(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	old := rules.SampleGridWithSlips()
+	write := func(sheet string, g rules.Grid) {
+		for r, row := range g.Cells {
+			for c, cell := range row {
+				if cell.Value != "" {
+					name, _ := excelize.CoordinatesToCellName(c+1, r+1)
+					if err := f.SetCellStr(sheet, name, cell.Value); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+	if err := f.SetSheetName("Sheet1", "Инструкция"); err != nil {
+		t.Fatal(err)
+	}
+	f.SetCellStr("Инструкция", "A1", "Заполняйте лист «Перечень 2026» по форме Порядка.")
+	for _, s := range []string{"Перечень 2025", "Перечень 2026"} {
+		if _, err := f.NewSheet(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("Перечень 2025", old)
+	write("Перечень 2026", rules.SampleGrid())
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, nil, "lint", "--fail-on", "warning", path)
+	if code != exitOK || !strings.Contains(errOut, "лист «Перечень 2026»") || !strings.Contains(errOut, "«Перечень 2025»") ||
+		!strings.Contains(out, "(лист «Перечень 2026»): ошибок — 0, предупреждений — 0") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, nil, "lint", "--fail-on", "warning", "--sheet", "Перечень 2025", path)
+	if code != exitFindings || !strings.Contains(out, "Перечень 2025!C17") {
+		t.Errorf("--sheet: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "lint", "--format", "json", path)
+	if code != exitOK || !strings.Contains(out, `"sheet": "Перечень 2026"`) || !strings.Contains(out, `"sheet_reason": "лист`) {
+		t.Errorf("json: exit %d\n%s", code, out)
+	}
+}
+
+// --organisation: the organisation's own name in a touchpoint is the
+// Порядок's «ОИВ»; plain lint accepts the generic «Министерства» too.
+func TestLintOrganisation(t *testing.T) {
+	g := rules.SampleGrid()
+	for r, row := range g.Cells {
+		for c := range row {
+			if row[c].Value == "Электронная почта ОИВ" {
+				g.Cells[r][c].Value = "Электронная почта Мосавтодора"
+			}
+		}
+	}
+	path := writeGridXLSX(t, g)
+	if code, out, _ := runCLI(t, nil, "lint", "--fail-on", "warning", path); code != exitFindings || !strings.Contains(out, "предупреждение [touchpoint-vocabulary] п. 4.1.9") || strings.Contains(out, "ошибка") {
+		t.Errorf("without the name: exit %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, nil, "lint", "--fail-on", "warning", "--organisation", "Мосавтодор", path); code != exitOK {
+		t.Errorf("with --organisation: exit %d\n%s", code, out)
+	}
+	for r, row := range g.Cells {
+		for c := range row {
+			if row[c].Value == "Электронная почта Мосавтодора" {
+				g.Cells[r][c].Value = "Электронная почта Министерства"
+			}
+		}
+	}
+	if code, out, _ := runCLI(t, nil, "lint", "--fail-on", "warning", writeGridXLSX(t, g)); code != exitOK {
+		t.Errorf("«Электронная почта Министерства»: exit %d\n%s", code, out)
 	}
 }

@@ -122,7 +122,7 @@ func publishSource(ctx context.Context, e env, cfg *config.Config, s config.Sour
 		fmt.Fprintf(e.stderr, "perechen publish: %s: %v\n", s.Name, err)
 		return exitUsage
 	}
-	profile, err := rules.LoadProfile(s.Profile)
+	profile, err := s.LoadProfile()
 	if err != nil {
 		return fail(err)
 	}

@@ -65,13 +65,13 @@ func runWithPassword(t *testing.T, pw string, args ...string) (int, string, stri
 }
 
 func TestPublishDryRunThenPublish(t *testing.T) {
-	cfg, site, dav := publishSetup(t, rules.SampleGrid(), "")
+	cfg, site, dav := publishSetup(t, rules.SampleGridWithSlips(), "")
 
 	code, out, errs := runWithPassword(t, davPassword, "publish", "--config", cfg, "--source", "reg", "--dry-run")
 	if code != exitOK {
 		t.Fatalf("dry run: %d\n%s%s", code, out, errs)
 	}
-	for _, want := range []string{"== reg: пробный прогон (--dry-run): версия 1, ничего не отправлено\nИсточник: xlsx:", "reg: ошибок — 0, предупреждений — 9", "Версия 1 от ",
+	for _, want := range []string{"== reg: пробный прогон (--dry-run): версия 1, ничего не отправлено\nИсточник: xlsx:", "reg: ошибок — 0, предупреждений — 3", "Версия 1 от ",
 		"служба ещё не собирала версий", "→ dir:" + site + ": будет отправлено 2 файла", "→ webdav", "index.html", "perechen.csv", "sha256 "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
@@ -170,7 +170,7 @@ func TestPublishBlockedByErrors(t *testing.T) {
 	}
 
 	// block_on: warning stops a registry with warnings only.
-	cfg, _, dav = publishSetup(t, rules.SampleGrid(), "    block_on: warning")
+	cfg, _, dav = publishSetup(t, rules.SampleGridWithSlips(), "    block_on: warning")
 	code, out, _ := runWithPassword(t, davPassword, "publish", "--config", cfg, "--source", "reg")
 	if code != exitFindings || !strings.Contains(out, "block_on: warning") || dav.Writes() != 0 {
 		t.Errorf("block_on warning: code %d, writes %d\n%s", code, dav.Writes(), out)

@@ -40,7 +40,7 @@ func runRender(_ context.Context, e env, args []string) int {
 	fs.StringVar(&o.formats, "format", strings.Join(render.Formats(), ","), "форматы через запятую: "+strings.Join(render.Formats(), ", "))
 	fs.StringVar(&o.out, "out", ".", "каталог для файлов (создаётся, если его нет)")
 	fs.StringVar(&o.organisation, "organisation", "", "наименование органа власти для заголовка")
-	fs.StringVar(&o.sheet, "sheet", "", "лист книги (по умолчанию первый)")
+	fs.StringVar(&o.sheet, "sheet", "", "лист книги (по умолчанию — лист с формой Перечня)")
 	fs.StringVar(&o.template, "template", "", "свой шаблон страницы (Go html/template), данные — render.HTMLView")
 	fs.StringVar(&o.versionDate, "version-date", "", "дата редакции ГГГГ-ММ-ДД (по умолчанию дата изменения файла)")
 	fs.StringVar(&o.versionLabel, "version-label", "", "подпись редакции, например «версия 3»")
@@ -84,6 +84,7 @@ func runRender(_ context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	profile = profile.WithOrganisation(o.organisation)
 	reg, parseDiags := rules.Parse(in.grid, profile)
 	in.grid = rules.Grid{} // the registry holds what is needed; let the GC have the cells while rendering
 	if !reg.HasHeader() {

@@ -133,7 +133,7 @@ func TestRunOnceExitCodes(t *testing.T) {
 	if code := dispatch(context.Background(), e, []string{"run", "--config", cfg, "--once"}); code != exitOK {
 		t.Fatalf("clean: %d\n%s%s", code, out, errb)
 	}
-	if !strings.HasPrefix(out.String(), "== good: опубликована версия 1 — на всех целях: dir:") || !strings.Contains(out.String(), "предупреждений — 9") {
+	if !strings.HasPrefix(out.String(), "== good: опубликована версия 1 — на всех целях: dir:") || !strings.Contains(out.String(), "предупреждений — 0, замечаний — 12") {
 		t.Errorf("output:\n%s", out)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "site", "good", "perechen.html")); err != nil || !strings.Contains(string(b), "Хорошая версия 1") {
