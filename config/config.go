@@ -45,6 +45,11 @@ const (
 	MaxGCPercent = 1000
 	// ListenOff disables the status server.
 	ListenOff = "off"
+	// DefaultTimeZone is the organisation's time zone when neither the
+	// config nor the spreadsheet names one: the dates staff read (notes'
+	// «проверено …», version dates, п. 5.5 deadlines) are Moscow dates,
+	// not the server's (containers run in UTC).
+	DefaultTimeZone = "Europe/Moscow"
 )
 
 // Formats are the render formats a source may list.
@@ -69,8 +74,11 @@ type Config struct {
 	SheetsQuotaPerMinute int `yaml:"sheets_quota_per_minute,omitempty"`
 	// GCPercent is the garbage collector's target (runtime/debug.SetGCPercent)
 	// for `perechen run`; a GOGC environment variable overrides it.
-	GCPercent int      `yaml:"gc_percent,omitempty"`
-	Sources   []Source `yaml:"sources"`
+	GCPercent int `yaml:"gc_percent,omitempty"`
+	// TimeZone is the IANA name of the organisations' time zone; a source's
+	// own time_zone wins (see TimeZoneFor).
+	TimeZone string   `yaml:"time_zone,omitempty"`
+	Sources  []Source `yaml:"sources"`
 }
 
 // Status configures the HTTP status server.
@@ -107,7 +115,25 @@ type Source struct {
 	BlockOn   string   `yaml:"block_on"` // "error" (default) or "warning"
 	// Interval overrides the global interval for this source (0 = global).
 	Interval time.Duration `yaml:"interval,omitempty"`
-	Publish  []Publish     `yaml:"publish"`
+	// TimeZone overrides the global time_zone for this source.
+	TimeZone string    `yaml:"time_zone,omitempty"`
+	Approval Approval  `yaml:"approval"`
+	Publish  []Publish `yaml:"publish"`
+}
+
+// Approval is how a source's Перечень is approved before publication
+// (п. 5.1–5.2: the approved Перечень is placed on the site).
+type Approval struct {
+	// Required holds every new version that passes the checks until
+	// `perechen approve` (or the status page) records the approving
+	// document for its content.
+	Required bool `yaml:"required"`
+	// Appendix adds the mark «Приложение к приказу … от … № …» above the
+	// grif «УТВЕРЖДЁН …» of an approved version.
+	Appendix bool `yaml:"appendix,omitempty"`
+	// Grif is printed top right as is when Required is off (one line per
+	// line); empty means the grif found in the sheet's title rows, if any.
+	Grif string `yaml:"grif,omitempty"`
 }
 
 // GoogleSheets is a source kept in a Google Sheet.
@@ -260,6 +286,16 @@ func (c *Config) IntervalFor(s Source) time.Duration {
 		return s.Interval
 	}
 	return c.Interval
+}
+
+// TimeZoneFor is the configured IANA time zone of a source ("" when
+// neither the source nor the file names one: then the spreadsheet's own
+// time zone, else DefaultTimeZone, applies).
+func (c *Config) TimeZoneFor(s Source) string {
+	if s.TimeZone != "" {
+		return s.TimeZone
+	}
+	return c.TimeZone
 }
 
 // Source finds a source by name.

@@ -212,6 +212,37 @@ func (d *decoder) oneOf(dst *string, allowed ...string) field {
 	}
 }
 
+// timeZone accepts an IANA time zone name such as Europe/Moscow.
+func (d *decoder) timeZone(dst *string) field {
+	return func(n *yaml.Node, path string) {
+		v, ok := d.scalar(n, path)
+		if !ok {
+			return
+		}
+		// "" and "Local" would mean the server's zone, which is what this key
+		// exists to avoid; UTC stays allowed, written as such.
+		if _, err := time.LoadLocation(v); err != nil || v == "" || strings.EqualFold(v, "Local") {
+			d.errf(n, path, "%q is not an IANA time zone name (such as Europe/Moscow, Asia/Yekaterinburg)", v)
+			return
+		}
+		*dst = v
+	}
+}
+
+func (d *decoder) approval(n *yaml.Node, path string, a *Approval) {
+	seen := d.mapping(n, path, map[string]field{
+		"required": d.boolean(&a.Required),
+		"appendix": d.boolean(&a.Appendix),
+		"grif":     d.str(&a.Grif),
+	})
+	if a.Required && a.Grif != "" {
+		d.errf(seen["grif"], join(path, "grif"), "with required: true the grif is the approving document recorded by perechen approve; remove grif")
+	}
+	if a.Appendix && !a.Required {
+		d.errf(seen["appendix"], join(path, "appendix"), "the appendix mark names the approving document: set required: true too")
+	}
+}
+
 func (d *decoder) strings(dst *[]string) field {
 	return func(n *yaml.Node, path string) {
 		if n.Kind != yaml.SequenceNode {
@@ -255,6 +286,7 @@ func (d *decoder) config(n *yaml.Node, c *Config) {
 		"shutdown_timeout":        d.duration(&c.ShutdownTimeout),
 		"sheets_quota_per_minute": d.integer(&c.SheetsQuotaPerMinute, 1),
 		"gc_percent":              d.intRange(&c.GCPercent, MinGCPercent, MaxGCPercent),
+		"time_zone":               d.timeZone(&c.TimeZone),
 		"sources":                 func(n *yaml.Node, p string) { srcNode = n; d.sources(n, p, &c.Sources) },
 	})
 	if c.Interval == 0 {
@@ -369,6 +401,8 @@ func (d *decoder) source(n *yaml.Node, path string) Source {
 		"formats":       d.strings(&s.Formats),
 		"block_on":      d.oneOf(&s.BlockOn, "error", "warning"),
 		"interval":      d.duration(&s.Interval),
+		"time_zone":     d.timeZone(&s.TimeZone),
+		"approval":      func(n *yaml.Node, p string) { d.approval(n, p, &s.Approval) },
 		"publish":       func(n *yaml.Node, p string) { s.Publish = d.publishList(n, p, &s) },
 	})
 	switch {

@@ -38,6 +38,14 @@ type runner struct {
 	metrics   *Metrics
 	dryRun    bool
 
+	// loc is the organisation's time zone (zone.go); zoneFixed when the
+	// config names it, so the spreadsheet's own does not replace it.
+	loc       *time.Location
+	zoneFixed bool
+	approvals approvalWatch
+	// kick wakes the loop for a cycle now (an approval on the status page).
+	kick chan struct{}
+
 	state     *State
 	published *rules.Registry // registry of state.Version, loaded lazily
 	// dirty marks state changes an unchanged cycle must still save
@@ -65,13 +73,13 @@ type settings struct {
 	warnDays     int
 }
 
-// cycle runs one pull → lint → notes → gate → render → publish pass and
-// returns what happened. It never panics on bad input and never returns
-// early without recording the result.
+// cycle runs one pull → lint → notes → gate → (approval) → render →
+// publish pass and returns what happened. It never panics on bad input and
+// never returns early without recording the result.
 func (r *runner) cycle(ctx context.Context) (res Result) {
 	r.cycleMu.Lock()
 	defer r.cycleMu.Unlock()
-	now := r.deps.now()
+	now := r.deps.now().In(r.loc)
 	st := r.state
 	res = Result{Source: r.cfg.Name, Start: now, Findings: st.Findings, Blocked: st.Blocked}
 	if st.Version != nil {
@@ -81,28 +89,29 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 
 	same, err := r.probe(ctx, st.GridHash)
 	if err != nil {
-		res.Outcome = OutcomeError
-		res.fail("fetch", "", err)
+		r.fetchFailed(&res, err)
 		return res
 	}
 	if same {
 		st.LastPull = now
 		res.GridHash = st.GridHash
-		res.Outcome = OutcomeUnchanged
-		r.retryTargets(ctx, &res, now)
+		r.idle(ctx, &res, now)
 		return res
 	}
 	snap, err := r.src.Fetch(ctx)
 	if err != nil {
-		res.Outcome = OutcomeError
-		res.fail("fetch", "", err)
+		r.fetchFailed(&res, err)
 		return res
 	}
+	if r.learnZone() {
+		now = now.In(r.loc)
+		res.Start = now
+	}
 	st.LastPull = now
+	res.SourceUp = true
 	res.GridHash = snap.Hash
 	if snap.Hash != "" && snap.Hash == st.GridHash {
-		res.Outcome = OutcomeUnchanged
-		r.retryTargets(ctx, &res, now)
+		r.idle(ctx, &res, now)
 		return res
 	}
 
@@ -110,8 +119,13 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 	res.Linted, res.Findings = true, diags
 	st.Findings = diags
 	complete := r.syncNotes(ctx, &res, snap, reg, diags, now)
+	defer func() {
+		if complete && res.Outcome != OutcomeError && res.Outcome != OutcomeDryRun {
+			st.GridHash = snap.Hash
+		}
+	}()
 
-	regHash := hashJSON(reg)
+	regHash := RegistryHash(reg)
 	if regHash != st.RegistryHash {
 		st.RegistryHash, st.RegistrySeen = regHash, now
 	}
@@ -120,70 +134,116 @@ func (r *runner) cycle(ctx context.Context) (res Result) {
 	}
 
 	if why := r.gate(reg, diags); why != "" {
+		if st.Blocked == "" {
+			st.BlockedSince = now
+		}
 		res.Outcome, res.Blocked, st.Blocked = OutcomeBlocked, why, why
 		res.Actions = append(res.Actions, "публикация приостановлена: "+why)
+		r.dropCandidate(&res, "таблица изменилась и не прошла проверку")
 		r.retryTargets(ctx, &res, now)
-		if complete {
-			st.GridHash = snap.Hash
-		}
 		return res
 	}
-	res.Blocked, st.Blocked = "", ""
+	res.Blocked, st.Blocked, st.BlockedSince = "", "", time.Time{}
 
-	inputHash := hashStrings(regHash, r.cfg.Organisation, r.profile.Name, strings.Join(r.cfg.Formats, ","))
-	if v := st.Version; v != nil && v.InputHash == inputHash && r.sameAsPublished(reg) {
+	if v := st.Version; v != nil && v.InputHash == r.inputHash(regHash) && r.sameAsPublished(reg) {
+		r.dropCandidate(&res, "в таблице снова то же, что на сайте")
 		res.Outcome = OutcomeUpToDate
-		r.retryTargets(ctx, &res, now)
-		if complete {
-			st.GridHash = snap.Hash
+		if r.retryTargets(ctx, &res, now) {
+			r.publicationOutcome(&res)
 		}
 		return res
 	}
-
+	var approval *Approval
 	n := max(r.store.highestVersion(), versionNumber(st)) + 1
-	// "Изменения" of the version: what changed since the last one. The
-	// first version lists none (everything would be "new").
-	var changes []string
-	for _, p := range st.Pending {
-		if p.Version == 0 && st.Version != nil {
-			changes = append(changes, p.Text())
+	if r.cfg.Approval.Required {
+		var wait bool
+		approval, n, wait = r.approvalOf(ctx, &res, reg, regHash, now)
+		if wait {
+			return res
 		}
 	}
-	files, err := r.render(reg, n, st.RegistrySeen, changes)
-	if err != nil {
-		res.Outcome = OutcomeError
-		res.fail("render", "", err)
-		return res
-	}
-	hash := contentHash(files)
 	if r.dryRun {
 		res.Outcome = OutcomeDryRun
 		res.Actions = append(res.Actions, fmt.Sprintf("будет опубликована версия %d (%s) в: %s",
-			n, strings.Join(fileNames(files), ", "), strings.Join(r.targetNames(), ", ")))
+			n, strings.Join(r.formatNames(), ", "), strings.Join(r.targetNames(), ", ")))
 		return res
 	}
+	r.release(ctx, &res, reg, n, regHash, approval, now)
+	return res
+}
+
+// fetchFailed records a source that could not be read.
+func (r *runner) fetchFailed(res *Result, err error) {
+	res.Outcome = OutcomeError
+	res.fail("fetch", "", err)
+}
+
+// idle is a cycle whose sheet did not change: an approval that arrived
+// since is published, and targets without the latest version are retried.
+func (r *runner) idle(ctx context.Context, res *Result, now time.Time) {
+	res.SourceUp = true
+	res.Outcome = OutcomeUnchanged
+	if r.state.Candidate != nil && r.releaseApproved(ctx, res, now) {
+		return
+	}
+	if r.retryTargets(ctx, res, now) {
+		r.publicationOutcome(res)
+	}
+}
+
+func (r *runner) inputHash(regHash string) string {
+	return hashStrings(regHash, r.cfg.Organisation, r.profile.Name, strings.Join(r.cfg.Formats, ","))
+}
+
+// release builds version n of reg (approved by approval, when required)
+// and publishes it to every target.
+func (r *runner) release(ctx context.Context, res *Result, reg *rules.Registry, n int, regHash string, approval *Approval, now time.Time) {
+	st := r.state
+	v := &VersionState{Number: n, Time: st.RegistrySeen, Built: now, InputHash: r.inputHash(regHash),
+		Changes: st.UnreleasedChanges(), ContentHash: regHash, Approval: approval}
+	files, err := r.render(reg, v)
+	if err != nil {
+		res.Outcome = OutcomeError
+		res.fail("render", "", err)
+		return
+	}
+	v.Hash, v.Files = contentHash(files), fileNames(files)
 	if err := r.store.writeVersion(n, reg, files); err != nil {
 		res.Outcome = OutcomeError
 		res.fail("state", "", fmt.Errorf("keep version %d: %w", n, err))
-		return res
+		return
 	}
-	st.Version = &VersionState{Number: n, Time: st.RegistrySeen, Built: now, Hash: hash,
-		InputHash: inputHash, Files: fileNames(files), Changes: changes}
+	st.Version, st.Candidate = v, nil
 	r.verified = true
-	res.Version = n
+	res.Version, res.Awaiting = n, nil
 	r.published = reg
 	for i := range st.Pending {
 		if st.Pending[i].Version == 0 {
 			st.Pending[i].Version = n
 		}
 	}
-	res.Actions = append(res.Actions, fmt.Sprintf("собрана версия %d", n))
-	r.publishTargets(ctx, &res, files, now)
-	if complete {
-		st.GridHash = snap.Hash
+	built := fmt.Sprintf("собрана версия %d", n)
+	if approval != nil {
+		built += fmt.Sprintf(", утверждённая: %s (%s)", approval.Document, approval.By)
 	}
-	res.Outcome = OutcomePublished
-	return res
+	res.Actions = append(res.Actions, built)
+	r.publishTargets(ctx, res, files, now)
+	r.publicationOutcome(res)
+}
+
+// publicationOutcome sets the outcome from which targets hold the latest
+// version: published (all), partly published (some), not published (none).
+func (r *runner) publicationOutcome(res *Result) {
+	stale := r.stale()
+	res.Failed = r.staleNames()
+	switch {
+	case len(stale) == 0:
+		res.Outcome = OutcomePublished
+	case len(stale) == len(r.targets):
+		res.Outcome = OutcomeNotPublished
+	default:
+		res.Outcome = OutcomePartlyPublished
+	}
 }
 
 // probe asks a source that can tell cheaply (psync.Prober) whether its data
@@ -287,7 +347,7 @@ func (r *runner) sameAsPublished(reg *rules.Registry) bool {
 		return true
 	}
 	v := r.state.Version
-	files, err := r.render(reg, v.Number, v.Time, v.Changes)
+	files, err := r.render(reg, v)
 	if err != nil {
 		return false // the new-version path reports the render error
 	}
@@ -299,24 +359,30 @@ func (r *runner) sameAsPublished(reg *rules.Registry) bool {
 	return true
 }
 
-// VersionMeta is the render.Meta of published version n: the daemon and
+// VersionMeta is the render.Meta of version v of source s: the daemon and
 // `perechen publish` build it the same way, so the same version renders to
 // the same bytes. It carries no Source: a public page must not show internal
-// paths or sheet ids.
-func VersionMeta(organisation string, p *rules.Profile, rs []render.Renderer, n int, when time.Time, changes []string) render.Meta {
-	return render.Meta{
-		Organisation: organisation,
+// paths or sheet ids. Dates are v.Time's, in the organisation's time zone.
+func VersionMeta(s config.Source, p *rules.Profile, rs []render.Renderer, v *VersionState) render.Meta {
+	m := render.Meta{
+		Organisation: s.Organisation,
 		Profile:      p,
-		Version:      when,
-		VersionLabel: fmt.Sprintf("версия %d от %s", n, when.Format("02.01.2006")),
-		Changes:      changes,
+		Version:      v.Time,
+		VersionLabel: fmt.Sprintf("версия %d от %s", v.Number, v.Time.Format("02.01.2006")),
+		Changes:      v.Changes,
 		Downloads:    render.DownloadsFor(rs),
+		Grif:         s.Approval.Grif,
 	}
+	if a := v.Approval; a != nil {
+		m.Approval = &render.Approval{Document: a.Document, Date: a.Time.In(v.Time.Location()), Version: v.Number,
+			Appendix: s.Approval.Appendix}
+	}
+	return m
 }
 
-// render writes every configured format of version n.
-func (r *runner) render(reg *rules.Registry, n int, when time.Time, changes []string) ([]publish.File, error) {
-	meta := VersionMeta(r.cfg.Organisation, r.profile, r.renderers, n, when, changes)
+// render writes every configured format of version v.
+func (r *runner) render(reg *rules.Registry, v *VersionState) ([]publish.File, error) {
+	meta := VersionMeta(r.cfg, r.profile, r.renderers, v)
 	files := make([]publish.File, 0, len(r.renderers))
 	for _, rd := range r.renderers {
 		var buf bytes.Buffer
@@ -329,18 +395,20 @@ func (r *runner) render(reg *rules.Registry, n int, when time.Time, changes []st
 }
 
 // retryTargets sends the latest built version to every target that does
-// not have it yet (a failed target is retried on the next cycle).
-func (r *runner) retryTargets(ctx context.Context, res *Result, now time.Time) {
+// not have it yet (a failed target is retried on the next cycle); it
+// reports whether it tried.
+func (r *runner) retryTargets(ctx context.Context, res *Result, now time.Time) bool {
 	v := r.state.Version
 	if v == nil || r.dryRun || len(r.stale()) == 0 {
-		return
+		return false
 	}
 	files, err := r.store.readVersionFiles(v.Number, v.Files)
 	if err != nil {
 		res.fail("state", "", err)
-		return
+		return false
 	}
 	r.publishTargets(ctx, res, files, now)
+	return true
 }
 
 // stale lists the indexes of targets without the latest version.
@@ -386,6 +454,14 @@ func (r *runner) publishTargets(ctx context.Context, res *Result, files []publis
 		res.Actions = append(res.Actions, fmt.Sprintf("версия %d опубликована: %s", v.Number, ts.Name))
 		r.log.WithFields(logrus.Fields{"target": ts.Name, "version": v.Number}).Info("published")
 	}
+}
+
+func (r *runner) formatNames() []string {
+	names := make([]string, len(r.renderers))
+	for i, rd := range r.renderers {
+		names[i] = rd.FileName()
+	}
+	return names
 }
 
 func (r *runner) targetNames() []string {

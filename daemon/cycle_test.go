@@ -143,7 +143,9 @@ func TestFailedTargetRetriedNextCycle(t *testing.T) {
 	ts[1].setFail(errors.New("503 from dav"))
 	d := f.daemon()
 	r := f.once(d)
-	if r.Outcome != OutcomePublished || len(r.Published) != 1 || len(r.Errors) != 1 || r.Errors[0].Kind != "publish" {
+	if r.Outcome != OutcomePartlyPublished || len(r.Published) != 1 || len(r.Errors) != 1 || r.Errors[0].Kind != "publish" ||
+		strings.Join(r.Failed, ",") != "webdav:https://dav/a" || r.ExitCode() != 1 ||
+		!strings.HasPrefix(r.Headline, "версия 1 опубликована не везде: НЕ опубликована на webdav:https://dav/a") {
 		t.Fatalf("%+v", r)
 	}
 	if ts[0].count() != 1 || ts[1].count() != 0 {

@@ -3,6 +3,7 @@ package daemon
 import (
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -165,13 +166,20 @@ func (r *runner) finish(res *Result, now time.Time) {
 	}
 	res.Findings = st.Findings
 	res.Summary = rules.Summarize(res.Findings)
-	res.End = r.deps.now()
+	res.End = r.deps.now().In(r.loc)
 	if res.Published == nil {
 		res.Published = []string{}
+	}
+	if res.Failed == nil {
+		res.Failed = []string{}
 	}
 	if res.Errors == nil {
 		res.Errors = []CycleError{}
 	}
+	if res.Awaiting == nil && res.Outcome != OutcomeDryRun {
+		res.Awaiting = st.Candidate
+	}
+	res.Headline = r.headline(res)
 	if r.metrics != nil {
 		r.metrics.observe(res, st, res.Linted || !r.exported)
 		r.exported = true
@@ -179,6 +187,12 @@ func (r *runner) finish(res *Result, now time.Time) {
 	fields := logrus.Fields{"outcome": res.Outcome, "errors": res.Summary.Errors, "warnings": res.Summary.Warnings,
 		"notices": res.Summary.Notices, "version": res.Version, "pending": len(res.Pending), "notes_written": res.NotesWritten,
 		"duration": res.End.Sub(res.Start).String()}
+	if len(res.Failed) > 0 {
+		fields["failed_targets"] = strings.Join(res.Failed, ",")
+	}
+	if res.Awaiting != nil {
+		fields["awaiting_version"] = res.Awaiting.Number
+	}
 	for _, e := range res.Errors {
 		r.log.WithFields(logrus.Fields{"kind": e.Kind, "target": e.Target, "error": e.Message}).Error("cycle error")
 	}
@@ -189,6 +203,8 @@ func (r *runner) finish(res *Result, now time.Time) {
 		r.log.WithFields(fields).Debug("cycle: unchanged")
 	case res.Outcome == OutcomeBlocked:
 		r.log.WithFields(fields).WithField("why", res.Blocked).Warn("publication blocked")
+	case res.Outcome == OutcomeAwaitingApproval:
+		r.log.WithFields(fields).Info("version awaits approval; not published")
 	default:
 		r.log.WithFields(fields).Info("cycle finished")
 	}

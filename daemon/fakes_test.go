@@ -222,6 +222,9 @@ func (r fakeRenderer) FileName() string { return "perechen." + r.format }
 func (r fakeRenderer) Render(w io.Writer, reg *rules.Registry, m render.Meta) error {
 	r.calls.Add(1)
 	fmt.Fprintf(w, "%s%s|%s|%s|%s\n", r.tag, m.Organisation, m.VersionLabel, m.Version.Format(time.RFC3339), strings.Join(m.Changes, ";"))
+	if a := m.Approval; a != nil {
+		fmt.Fprintf(w, "УТВЕРЖДЁН %s (%s)\n", a.Document, a.Date.Format("02.01.2006"))
+	}
 	for _, p := range reg.Processes {
 		for _, t := range p.Touchpoints {
 			fmt.Fprintf(w, "%s\t%s\t%s\n", p.Name, t.Name, t.Kind)
@@ -274,7 +277,7 @@ func newFixture(t testing.TB, names ...string) *fixture {
 		renders: &atomic.Int64{}, clock: &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}, reg: prometheus.NewRegistry()}
 	f.cfg = &config.Config{Interval: time.Hour, Jitter: time.Millisecond, StateDir: f.dir + "/state",
 		Status: config.Status{Listen: config.ListenOff, Refresh: 30 * time.Second}, DeadlineWorkingDays: 10, DeadlineWarnDays: 3,
-		ShutdownTimeout: 2 * time.Second}
+		ShutdownTimeout: 2 * time.Second, TimeZone: "UTC"} // zone_test.go tests the organisation's zone
 	for _, n := range names {
 		f.cfg.Sources = append(f.cfg.Sources, f.sourceCfg(n))
 		f.sources[n] = newFakeSource(n, rules.SampleGridWithSlips())

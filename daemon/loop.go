@@ -157,10 +157,15 @@ func (d *Daemon) build(cfg *config.Config, cal WorkingDays, s config.Source) (*r
 	if err != nil {
 		return nil, wrap("formats", err)
 	}
+	loc, err := SourceLocation(cfg, s, nil)
+	if err != nil {
+		return nil, wrap("time_zone", err)
+	}
 	return &runner{
 		cfg: s, settings: settings{deadlineDays: cfg.DeadlineWorkingDays, warnDays: cfg.DeadlineWarnDays},
 		src: src, targets: targets, renderers: renderers, profile: profile, deps: d.deps, cal: cal,
 		store: newStore(cfg.StateDir, s.Name, log, d.deps.now), log: log, metrics: d.metrics, dryRun: d.dryRun,
+		loc: loc, zoneFixed: cfg.TimeZoneFor(s) != "", kick: make(chan struct{}, 1),
 	}, nil
 }
 
@@ -183,6 +188,12 @@ func (r *runner) loadState() error {
 		}
 		st.Targets[i] = ts
 	}
+	if !r.zoneFixed && st.TimeZone != "" {
+		if loc, err := time.LoadLocation(st.TimeZone); err == nil {
+			r.loc = loc
+		}
+	}
+	st.localize(r.loc)
 	r.state = st
 	r.published = nil
 	r.snapshot(nil)
@@ -319,6 +330,8 @@ func (d *Daemon) start(parent context.Context, r *runner) *handle {
 			case <-stopCtx.Done():
 				return
 			case <-timer.C:
+			case <-r.kick: // an approval from the status page: publish now
+				timer.Stop() // Go ≥ 1.23: no stale tick is delivered after Stop
 			}
 			d.safeCycle(cycleCtx, r)
 			wait := interval
@@ -369,7 +382,7 @@ func (d *Daemon) Reload(cfg *config.Config) error {
 	}
 	globalChanged := old.StateDir != cfg.StateDir || old.Interval != cfg.Interval || old.Jitter != cfg.Jitter ||
 		old.DeadlineWorkingDays != cfg.DeadlineWorkingDays || old.DeadlineWarnDays != cfg.DeadlineWarnDays ||
-		old.Calendar != cfg.Calendar || old.ShutdownTimeout != cfg.ShutdownTimeout
+		old.Calendar != cfg.Calendar || old.ShutdownTimeout != cfg.ShutdownTimeout || old.TimeZone != cfg.TimeZone
 	var next, fresh []*runner
 	for _, s := range cfg.Sources {
 		if r, ok := oldBy[s.Name]; ok && !globalChanged && reflect.DeepEqual(r.cfg, s) {

@@ -27,13 +27,18 @@ type Metrics struct {
 	targetUp          *prometheus.GaugeVec
 	targetLastSuccess *prometheus.GaugeVec
 	targetVersion     *prometheus.GaugeVec
+	// Publication state, for the alerts in deploy/alerts.yml.
+	sourceUp      *prometheus.GaugeVec
+	blockedSince  *prometheus.GaugeVec
+	awaitingSince *prometheus.GaugeVec
+	pending       *prometheus.GaugeVec
 }
 
 // NewMetrics registers the daemon's series on reg.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		cycles: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "perechen", Name: "cycles_total",
-			Help: "Cycles run, by source and result (unchanged, up-to-date, blocked, published, error, dry-run)."}, []string{"source", "result"}),
+			Help: "Cycles run, by source and result (unchanged, up-to-date, blocked, awaiting-approval, published, partly-published, not-published, error, dry-run)."}, []string{"source", "result"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "perechen", Name: "errors_total",
 			Help: "Errors in cycles, by source and kind (fetch, notes, render, publish, state, setup)."}, []string{"source", "kind"}),
 		findings: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "findings",
@@ -58,15 +63,27 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Unix time of the last successful publish to the target."}, []string{"source", "target"}),
 		targetVersion: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "target_published_version",
 			Help: "Number of the version the target holds."}, []string{"source", "target"}),
+		sourceUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "source_up",
+			Help: "1 when the last read of the source (Google Sheet or XLSX) succeeded, 0 when it failed."}, []string{"source"}),
+		blockedSince: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "publication_blocked_since_timestamp_seconds",
+			Help: "Unix time since which findings hold publication back (п. 2.2.2); absent when not blocked."}, []string{"source"}),
+		awaitingSince: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "awaiting_approval_since_timestamp_seconds",
+			Help: "Unix time since which a version has awaited approval (п. 5.1–5.2, perechen approve); absent when none does."}, []string{"source"}),
+		pending: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "perechen", Name: "pending_changes",
+			Help: "Changes not yet on every target, by deadline state (ok, warn, overdue: п. 5.5)."}, []string{"source", "state"}),
 	}
-	for _, c := range []prometheus.Collector{m.cycles, m.errors, m.findings, m.findingsRule, m.lastSuccess,
-		m.lastPublish, m.deadline, m.apiRequests, m.notesWritten, m.cycleDuration,
-		m.targetUp, m.targetLastSuccess, m.targetVersion} {
+	for _, c := range m.collectors() {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
+}
+
+func (m *Metrics) collectors() []prometheus.Collector {
+	return []prometheus.Collector{m.cycles, m.errors, m.findings, m.findingsRule, m.lastSuccess,
+		m.lastPublish, m.deadline, m.apiRequests, m.notesWritten, m.cycleDuration,
+		m.targetUp, m.targetLastSuccess, m.targetVersion, m.sourceUp, m.blockedSince, m.awaitingSince, m.pending}
 }
 
 // observe records one cycle's result; findings are exported when the
@@ -117,6 +134,41 @@ func (m *Metrics) observe(r *Result, st *State, exportFindings bool) {
 	} else {
 		m.deadline.DeleteLabelValues(src)
 	}
+	m.observeState(r, st)
+}
+
+// observeState exports whether the source reads, whether publication is
+// blocked or awaits approval (and since when), and the pending changes by
+// deadline state.
+func (m *Metrics) observeState(r *Result, st *State) {
+	src := r.Source
+	up := 0.0
+	if r.SourceUp {
+		up = 1
+	}
+	m.sourceUp.WithLabelValues(src).Set(up)
+	since := func(g *prometheus.GaugeVec, t time.Time, on bool) {
+		if on && !t.IsZero() {
+			setTime(g.WithLabelValues(src), t)
+		} else {
+			g.DeleteLabelValues(src)
+		}
+	}
+	if st != nil {
+		since(m.blockedSince, st.BlockedSince, st.Blocked != "")
+		var built time.Time
+		if st.Candidate != nil {
+			built = st.Candidate.Built
+		}
+		since(m.awaitingSince, built, st.Candidate != nil)
+	}
+	counts := map[string]int{"ok": 0, "warn": 0, "overdue": 0}
+	for _, p := range r.Pending {
+		counts[p.State]++
+	}
+	for state, n := range counts {
+		m.pending.WithLabelValues(src, state).Set(float64(n))
+	}
 }
 
 func setTime(g prometheus.Gauge, t time.Time) {
@@ -131,7 +183,7 @@ func (m *Metrics) forget(source string) {
 	for _, v := range []interface {
 		DeletePartialMatch(prometheus.Labels) int
 	}{m.cycles, m.errors, m.findings, m.findingsRule, m.lastSuccess, m.lastPublish, m.deadline, m.notesWritten, m.cycleDuration,
-		m.targetUp, m.targetLastSuccess, m.targetVersion} {
+		m.targetUp, m.targetLastSuccess, m.targetVersion, m.sourceUp, m.blockedSince, m.awaitingSince, m.pending} {
 		v.DeletePartialMatch(l)
 	}
 }

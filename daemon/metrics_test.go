@@ -39,7 +39,7 @@ func TestMetrics(t *testing.T) {
 	f.once(d)
 	f.targets["a"][0].setFail(nil)
 	want := `
-# HELP perechen_cycles_total Cycles run, by source and result (unchanged, up-to-date, blocked, published, error, dry-run).
+# HELP perechen_cycles_total Cycles run, by source and result (unchanged, up-to-date, blocked, awaiting-approval, published, partly-published, not-published, error, dry-run).
 # TYPE perechen_cycles_total counter
 perechen_cycles_total{result="published",source="a"} 1
 perechen_cycles_total{result="unchanged",source="a"} 1

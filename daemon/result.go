@@ -9,14 +9,18 @@ import (
 // Outcome is how a cycle ended; it is the "result" label of cycles_total.
 type Outcome string
 
-// Outcomes of a cycle.
+// Outcomes of a cycle. The three publication outcomes say what the targets
+// hold after the cycle sent them a version: every one of them, some, none.
 const (
-	OutcomeUnchanged Outcome = "unchanged"  // same grid as last cycle: nothing done
-	OutcomeUpToDate  Outcome = "up-to-date" // grid changed, but the site already has this content
-	OutcomeBlocked   Outcome = "blocked"    // findings hold publication back (п. 2.2.2)
-	OutcomePublished Outcome = "published"  // a new version was built and sent to the targets
-	OutcomeError     Outcome = "error"      // the cycle could not finish; retried next time
-	OutcomeDryRun    Outcome = "dry-run"    // --dry-run: nothing written
+	OutcomeUnchanged        Outcome = "unchanged"         // same grid as last cycle: nothing done
+	OutcomeUpToDate         Outcome = "up-to-date"        // grid changed, but the site already has this content
+	OutcomeBlocked          Outcome = "blocked"           // findings hold publication back (п. 2.2.2)
+	OutcomeAwaitingApproval Outcome = "awaiting-approval" // passed the checks, waits for perechen approve (п. 5.1–5.2)
+	OutcomePublished        Outcome = "published"         // every target has the latest version
+	OutcomePartlyPublished  Outcome = "partly-published"  // some targets failed (Result.Failed)
+	OutcomeNotPublished     Outcome = "not-published"     // every target failed
+	OutcomeError            Outcome = "error"             // the cycle could not finish; retried next time
+	OutcomeDryRun           Outcome = "dry-run"           // --dry-run: nothing written
 )
 
 // CycleError is one fault of a cycle. Kind is fetch, notes, render,
@@ -51,11 +55,21 @@ type Result struct {
 	NotesPlanned int                `json:"notes_planned"`
 	NotesWritten int                `json:"notes_written"`
 	// Blocked says in Russian why the site keeps the last good version.
-	Blocked   string          `json:"blocked,omitempty"`
-	Version   int             `json:"version"`   // latest built version, 0 if none
-	Published []string        `json:"published"` // targets that got a version this cycle
-	Errors    []CycleError    `json:"errors"`
-	Pending   []PendingStatus `json:"pending"`
+	Blocked   string   `json:"blocked,omitempty"`
+	Version   int      `json:"version"`   // latest built version, 0 if none
+	Published []string `json:"published"` // targets that got a version this cycle
+	// Failed are the targets without the latest version after this cycle's
+	// attempts (named in the partly/not published outcomes).
+	Failed []string `json:"failed"`
+	// Awaiting is the version waiting for approval, if any.
+	Awaiting *Candidate `json:"awaiting,omitempty"`
+	// SourceUp is false when the source could not be read.
+	SourceUp bool `json:"source_up"`
+	// Headline is the one Russian line that says how the cycle ended: the
+	// first line of `perechen run --once` and the status page's verdict.
+	Headline string          `json:"headline"`
+	Errors   []CycleError    `json:"errors"`
+	Pending  []PendingStatus `json:"pending"`
 	// Actions lists, in Russian, what the cycle did or (dry run) would do.
 	Actions []string `json:"actions"`
 }
@@ -76,16 +90,33 @@ func (r *Result) deadlineLeft() (int, bool) {
 	return left, true
 }
 
-// ExitCode maps the result to perechen's exit codes as lint does: 2 when
-// the source could not be read or linted, 1 when the registry has errors,
-// 0 otherwise.
+// earliestDeadline is the nearest deadline among pending changes.
+func (r *Result) earliestDeadline() time.Time {
+	var out time.Time
+	for _, p := range r.Pending {
+		if out.IsZero() || p.Deadline.Before(out) {
+			out = p.Deadline
+		}
+	}
+	return out
+}
+
+// ExitCode maps the result to perechen's exit codes: 2 when the source
+// could not be read, 1 when the registry has errors, publication is held
+// back by findings, failed on any target, or the cycle had any other fault
+// — so cron and CI notice —, 0 otherwise (published, up to date, unchanged,
+// awaiting approval).
 func (r *Result) ExitCode() int {
 	for _, e := range r.Errors {
 		if e.Kind == "fetch" || e.Kind == "setup" {
 			return 2
 		}
 	}
-	if r.Summary.Errors > 0 {
+	if r.Summary.Errors > 0 || r.Blocked != "" || len(r.Errors) > 0 || len(r.Failed) > 0 {
+		return 1
+	}
+	switch r.Outcome {
+	case OutcomeBlocked, OutcomePartlyPublished, OutcomeNotPublished, OutcomeError:
 		return 1
 	}
 	return 0

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -30,6 +31,29 @@ type SourceStatus struct {
 	DeadlineDays int             `json:"deadline_working_days"`
 	WarnDays     int             `json:"deadline_warn_days"`
 	NotesWritten int             `json:"notes_written"`
+	// TimeZone names the zone every time here is in (the organisation's).
+	TimeZone     string    `json:"time_zone"`
+	BlockedSince time.Time `json:"blocked_since,omitzero"`
+	// ApprovalRequired is approval.required; Awaiting is the version waiting
+	// for approval, nil when none does.
+	ApprovalRequired bool            `json:"approval_required"`
+	Awaiting         *AwaitingStatus `json:"awaiting_approval,omitempty"`
+	// LastApproval is the latest approval recorded for this source.
+	LastApproval *Approval `json:"last_approval,omitempty"`
+	// Headline says how the last cycle ended (Result.Headline).
+	Headline string `json:"headline"`
+}
+
+// AwaitingStatus is a version awaiting approval with the п. 5.5 deadline
+// that keeps running meanwhile.
+type AwaitingStatus struct {
+	Candidate
+	Clause         string    `json:"clause"`          // "5.1–5.2"
+	DeadlineClause string    `json:"deadline_clause"` // "5.5"
+	Deadline       time.Time `json:"deadline,omitzero"`
+	DaysLeft       int       `json:"days_left"`
+	State          string    `json:"state,omitempty"` // ok, warn, overdue
+	Command        string    `json:"command"`         // the perechen approve line
 }
 
 // Finding is a diagnostic with a link that opens its cell.
@@ -51,6 +75,12 @@ func (r *runner) snapshot(res *Result) {
 		DeadlineDays: r.settings.deadlineDays, WarnDays: r.settings.warnDays, NotesWritten: st.NotesWritten,
 	}
 	s.Findings = r.findingsWithLinks()
+	s.TimeZone, s.BlockedSince, s.ApprovalRequired = r.loc.String(), st.BlockedSince, r.cfg.Approval.Required
+	if n := len(r.approvals.list); n > 0 {
+		a := r.approvals.list[n-1]
+		a.Time = a.Time.In(r.loc)
+		s.LastApproval = &a
+	}
 	if st.Version != nil {
 		v := *st.Version
 		s.Version = &v
@@ -59,13 +89,17 @@ func (r *runner) snapshot(res *Result) {
 		cp := *res
 		cp.Findings = nil // in Findings above, with links
 		s.Last = &cp
+		s.Headline = res.Headline
 		s.Pending = slices.Clone(res.Pending)
 	} else {
-		now := r.deps.now()
+		now := r.deps.now().In(r.loc)
 		for i := range st.Pending {
 			p := st.Pending[i]
 			s.Pending = append(s.Pending, r.evaluate(&p, now, false))
 		}
+	}
+	if c := st.Candidate; c != nil {
+		s.Awaiting = r.awaitingStatus(c, s.Pending)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -75,6 +109,18 @@ func (r *runner) snapshot(res *Result) {
 	}
 	s.Cycles = r.cycles
 	r.status = s
+}
+
+func (r *runner) awaitingStatus(c *Candidate, pending []PendingStatus) *AwaitingStatus {
+	a := &AwaitingStatus{Candidate: *c, Clause: approvalClause(r.profile), DeadlineClause: deadlineClause(r.profile),
+		Command: fmt.Sprintf("perechen approve --config ФАЙЛ --source %s --version %d --by \"Фамилия И.О.\" --document \"приказ от ДД.ММ.ГГГГ № …\"",
+			r.cfg.Name, c.Number)}
+	for i, p := range pending {
+		if i == 0 || p.DaysLeft < a.DaysLeft {
+			a.Deadline, a.DaysLeft, a.State = p.Deadline, p.DaysLeft, p.State
+		}
+	}
+	return a
 }
 
 // findingsWithLinks builds the findings with links, once per linted

@@ -23,7 +23,8 @@ import (
 //
 //	<state_dir>/<source>/last.json        State
 //	<state_dir>/<source>/versions/NNNN/   registry.json + rendered files
-//	<state_dir>/<source>/changes.jsonl    one LogEntry per published change
+//	<state_dir>/<source>/changes.jsonl    one LogEntry per published change or approval
+//	<state_dir>/<source>/.lock            flock of the writers (daemon, perechen approve)
 const (
 	stateFile    = "last.json"
 	versionsDir  = "versions"
@@ -48,10 +49,16 @@ type State struct {
 	LastPublish  time.Time          `json:"last_publish,omitzero"`
 	Findings     []rules.Diagnostic `json:"findings"`
 	Blocked      string             `json:"blocked,omitempty"` // Russian: why publishing is held back
+	BlockedSince time.Time          `json:"blocked_since,omitzero"`
 	NotesWritten int                `json:"notes_written"`
-	Version      *VersionState      `json:"version,omitempty"` // latest built version
-	Targets      []TargetState      `json:"targets"`
-	Pending      []PendingChange    `json:"pending"`
+	// TimeZone is the spreadsheet's own time zone, learnt at a fetch; it
+	// dates everything when the config names none (see zone.go).
+	TimeZone string        `json:"time_zone,omitempty"`
+	Version  *VersionState `json:"version,omitempty"` // latest built version, the one the targets get
+	// Candidate is the version awaiting approval (approval.required).
+	Candidate *Candidate      `json:"candidate,omitempty"`
+	Targets   []TargetState   `json:"targets"`
+	Pending   []PendingChange `json:"pending"`
 }
 
 // VersionState is one built version of the site.
@@ -63,6 +70,23 @@ type VersionState struct {
 	InputHash string    `json:"input_hash"`
 	Files     []string  `json:"files"`
 	Changes   []string  `json:"changes,omitempty"` // Russian lines shown as "Изменения"
+	// ContentHash is the registry content's hash (State.RegistryHash), what
+	// an approval is bound to.
+	ContentHash string    `json:"content_hash,omitempty"`
+	Approval    *Approval `json:"approval,omitempty"`
+}
+
+// UnreleasedChanges are the Russian lines of the changes not yet built into
+// a version: the «Изменения» of the next one. The first version lists none
+// (everything would be "new").
+func (st *State) UnreleasedChanges() []string {
+	var out []string
+	for _, p := range st.Pending {
+		if p.Version == 0 && st.Version != nil {
+			out = append(out, p.Text())
+		}
+	}
+	return out
 }
 
 // TargetState is the publish state of one target (mirrors publish.TargetState).
@@ -85,13 +109,15 @@ type PendingChange struct {
 	Overdue   bool      `json:"overdue,omitempty"`
 }
 
-// LogEntry is one line of changes.jsonl.
+// LogEntry is one line of changes.jsonl: a published change, or (Kind
+// ApprovalKind) the approval of a version.
 type LogEntry struct {
 	Change
-	FirstSeen time.Time `json:"first_seen"`
-	Deadline  time.Time `json:"deadline"`
+	FirstSeen time.Time `json:"first_seen,omitzero"`
+	Deadline  time.Time `json:"deadline,omitzero"`
 	Version   int       `json:"version"`
-	Published time.Time `json:"published"`
+	Published time.Time `json:"published,omitzero"`
+	Approval  *Approval `json:"approval,omitempty"`
 }
 
 // store is one source's state directory.
@@ -178,7 +204,8 @@ func (s *store) highestVersion() int {
 }
 
 // writeVersion keeps registry.json and the files of version n: written into
-// a temp dir, then renamed into place.
+// a temp dir, then renamed into place (over the draft kept while version n
+// awaited approval).
 func (s *store) writeVersion(n int, reg *rules.Registry, files []publish.File) error {
 	if err := s.ensure(); err != nil {
 		return err
@@ -201,6 +228,13 @@ func (s *store) writeVersion(n int, reg *rules.Registry, files []publish.File) e
 	}
 	if err := os.Chmod(tmp, dirPerm); err != nil {
 		return err
+	}
+	if _, err := os.Stat(final); err == nil {
+		old := tmp + ".old"
+		if err := os.Rename(final, old); err != nil {
+			return err
+		}
+		defer os.RemoveAll(old)
 	}
 	return os.Rename(tmp, final)
 }
@@ -229,8 +263,7 @@ func (s *store) readRegistry(n int) (*rules.Registry, error) {
 	return &reg, nil
 }
 
-// appendChanges adds lines to changes.jsonl and fsyncs; a torn last line
-// from a crash is tolerated by ReadChangeLog.
+// appendChanges adds lines to changes.jsonl (see appendLog).
 func (s *store) appendChanges(es []LogEntry) error {
 	if len(es) == 0 {
 		return nil
@@ -238,20 +271,47 @@ func (s *store) appendChanges(es []LogEntry) error {
 	if err := s.ensure(); err != nil {
 		return err
 	}
+	return appendLog(s.dir, es)
+}
+
+// appendLog adds lines to dir/changes.jsonl in one write under the state
+// lock and fsyncs; a torn last line from a crash is tolerated by
+// ReadChangeLog.
+func appendLog(dir string, es []LogEntry) error {
+	lines, err := logLines(es)
+	if err != nil {
+		return err
+	}
+	unlock, err := lockState(dir, true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return appendLocked(dir, lines)
+}
+
+func logLines(es []LogEntry) ([]byte, error) {
 	var buf bytes.Buffer
 	for _, e := range es {
 		b, err := json.Marshal(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		buf.Write(b)
 		buf.WriteByte('\n')
 	}
-	f, err := os.OpenFile(filepath.Join(s.dir, changesFile), os.O_WRONLY|os.O_APPEND|os.O_CREATE, filePerm)
+	return buf.Bytes(), nil
+}
+
+// appendLocked appends lines to dir/changes.jsonl; the caller holds the lock.
+func appendLocked(dir string, lines []byte) error {
+	path := filepath.Join(dir, changesFile)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, filePerm)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
+	matchOwner(path, dir)
+	if _, err := f.Write(lines); err != nil {
 		f.Close()
 		return err
 	}
@@ -265,7 +325,14 @@ func (s *store) appendChanges(es []LogEntry) error {
 // ReadChangeLog reads <stateDir>/<source>/changes.jsonl, oldest first. Lines
 // that do not parse are skipped and reported in bad (1-based line numbers).
 func ReadChangeLog(stateDir, source string) (entries []LogEntry, bad []int, err error) {
-	f, err := os.Open(filepath.Join(stateDir, source, changesFile))
+	entries, bad, err = readLogFile(filepath.Join(stateDir, source, changesFile))
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Version < entries[j].Version })
+	return entries, bad, err
+}
+
+// readLogFile reads a changes.jsonl in file order.
+func readLogFile(path string) (entries []LogEntry, bad []int, err error) {
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
@@ -288,7 +355,6 @@ func ReadChangeLog(stateDir, source string) (entries []LogEntry, bad []int, err 
 		}
 		entries = append(entries, e)
 	}
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Version < entries[j].Version })
 	return entries, bad, sc.Err()
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/rules"
 )
 
@@ -22,33 +23,26 @@ var templateFS embed.FS
 // value, including findings that quote a cell's text.
 func statusTemplates() *template.Template {
 	funcs := template.FuncMap{
+		// Times come in the organisation's zone (zone.go), never the server's.
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
 			}
-			return t.Local().Format("02.01.2006 15:04:05")
+			return t.Format("02.01.2006 15:04:05")
 		},
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
 			}
-			return t.Local().Format("02.01.2006")
+			return t.Format("02.01.2006")
 		},
 		"severity": func(s rules.Severity) string { return s.Russian() },
 		"sevclass": func(s rules.Severity) string { return s.String() },
 		"plural":   plural,
 		"outcome":  outcomeRussian,
-		"days": func(n int) string {
-			if n == 0 {
-				return "срок истекает сегодня"
-			}
-			if n < 0 {
-				return "просрочено на " + plural(-n, "рабочий день", "рабочих дня", "рабочих дней")
-			}
-			return "осталось " + plural(n, "рабочий день", "рабочих дня", "рабочих дней")
-		},
-		"seconds": func(d time.Duration) int { return max(1, int(d.Seconds())) },
-		"weblink": func(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") },
+		"days":     daysRu,
+		"seconds":  func(d time.Duration) int { return max(1, int(d.Seconds())) },
+		"weblink":  func(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") },
 		"worstPending": func(ps []PendingStatus) PendingStatus {
 			w := ps[0]
 			for _, p := range ps[1:] {
@@ -70,8 +64,14 @@ func outcomeRussian(o Outcome) string {
 		return "на сайте актуальная версия"
 	case OutcomeBlocked:
 		return "публикация приостановлена"
+	case OutcomeAwaitingApproval:
+		return "ждёт утверждения"
 	case OutcomePublished:
-		return "опубликована новая версия"
+		return "опубликована на всех целях"
+	case OutcomePartlyPublished:
+		return "опубликована не везде"
+	case OutcomeNotPublished:
+		return "не опубликована: сбой на всех целях"
 	case OutcomeError:
 		return "сбой"
 	case OutcomeDryRun:
@@ -88,6 +88,12 @@ type pageData struct {
 	Ready   bool
 	Sources []SourceStatus
 	Source  SourceStatus
+	// The approval form (approve.go): shown with a status token only.
+	CanApprove bool
+	CSRF       string
+	Approved   string // version just approved (after the redirect)
+	Error      string // why the form's approval was refused
+	Form       approveForm
 }
 
 // Handler serves /healthz, /readyz, /metrics, /status.json, the index page
@@ -131,25 +137,44 @@ func (d *Daemon) Handler() http.Handler {
 		d.page(w, tmpl, "index.html", pageData{Title: "perechen — состояние", Sources: d.Statuses()})
 	})
 	protected.HandleFunc("GET /source/{name}", func(w http.ResponseWriter, r *http.Request) {
-		for _, s := range d.Statuses() {
-			if s.Name == r.PathValue("name") {
-				d.page(w, tmpl, "source.html", pageData{Title: s.Name + " — perechen", Source: s})
-				return
-			}
+		s, ok := d.status(r.PathValue("name"))
+		if !ok {
+			notFound(w)
+			return
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprintln(w, "Источник не найден. Список источников: /")
+		d.page(w, tmpl, "source.html", d.sourcePage(s, r.URL.Query().Get("approved"), approveForm{}, ""))
+	})
+	protected.HandleFunc("POST /source/{name}/approve", func(w http.ResponseWriter, r *http.Request) {
+		d.approveHandler(w, r, tmpl)
 	})
 	mux.Handle("/", d.auth(protected))
 	return securityHeaders(mux)
 }
 
+func notFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintln(w, "Источник не найден. Список источников: /")
+}
+
 func (d *Daemon) page(w http.ResponseWriter, tmpl *template.Template, name string, data pageData) {
+	d.pageStatus(w, tmpl, name, data, http.StatusOK)
+}
+
+func (d *Daemon) pageStatus(w http.ResponseWriter, tmpl *template.Template, name string, data pageData, code int) {
 	d.mu.Lock()
 	data.Refresh = d.cfg.Status.Refresh
+	loc, err := time.LoadLocation(d.cfg.TimeZone)
 	d.mu.Unlock()
-	data.Now = d.deps.now()
+	if err != nil || d.cfg.TimeZone == "" {
+		loc, _ = time.LoadLocation(config.DefaultTimeZone)
+	}
+	if data.Source.TimeZone != "" {
+		if l, err := time.LoadLocation(data.Source.TimeZone); err == nil {
+			loc = l
+		}
+	}
+	data.Now = d.deps.now().In(loc)
 	data.Ready = d.Ready()
 	var b strings.Builder
 	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
@@ -159,6 +184,7 @@ func (d *Daemon) page(w http.ResponseWriter, tmpl *template.Template, name strin
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
 	_, _ = w.Write([]byte(b.String()))
 }
 
@@ -191,7 +217,7 @@ func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)
 	})

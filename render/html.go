@@ -46,22 +46,25 @@ type HTMLOptions struct {
 // HTMLView is the data an HTML template gets. Every string is plain text:
 // html/template escapes it for the context it is used in.
 type HTMLView struct {
-	Lang         string        // "ru"
-	Fragment     bool          // only the table is written
-	Title        string        // the form's title, e.g. "ПЕРЕЧЕНЬ точек взаимодействия с внутренним клиентом"
-	TitleLead    string        // "ПЕРЕЧЕНЬ" when Title starts with it (set on its own line), else ""
-	TitleRest    string        // Title without TitleLead
-	Organisation string        // Meta.Organisation
-	VersionDate  string        // "24.11.2026", "" without a version date
-	VersionISO   string        // "2026-11-24" for <time datetime>
-	VersionLabel string        // Meta.VersionLabel
-	Source       string        // Meta.Source
-	Changes      []string      // Meta.Changes, shown under "Изменения"
-	Downloads    []Download    // Meta.Downloads, linked under the title
-	Caption      string        // the table's <caption>
-	Columns      [5]HTMLColumn // graphs 1–5
-	Processes    []HTMLProcess // one <tbody> each
-	Counts       HTMLCounts
+	Lang         string     // "ru"
+	Fragment     bool       // only the table is written
+	Title        string     // the form's title, e.g. "ПЕРЕЧЕНЬ точек взаимодействия с внутренним клиентом"
+	TitleLead    string     // "ПЕРЕЧЕНЬ" when Title starts with it (set on its own line), else ""
+	TitleRest    string     // Title without TitleLead
+	Organisation string     // Meta.Organisation
+	VersionDate  string     // "24.11.2026", "" without a version date
+	VersionISO   string     // "2026-11-24" for <time datetime>
+	VersionLabel string     // Meta.VersionLabel
+	Source       string     // Meta.Source
+	Changes      []string   // Meta.Changes, shown under "Изменения"
+	Downloads    []Download // Meta.Downloads, linked under the title
+	// Grif is the approval mark printed top right, block by block, line by
+	// line: «УТВЕРЖДЁН», «приказом …», «от … № …» (grif.go).
+	Grif      [][]string
+	Caption   string        // the table's <caption>
+	Columns   [5]HTMLColumn // graphs 1–5
+	Processes []HTMLProcess // one <tbody> each
+	Counts    HTMLCounts
 	// Table is the complete <table class="perechen">, already escaped; the
 	// partial "perechen-table" writes it. A template that wants its own
 	// table markup ranges over Processes instead.
@@ -175,6 +178,7 @@ func newHTMLView(reg *rules.Registry, meta Meta, fragment bool) HTMLView {
 		Source:       meta.Source,
 		Changes:      meta.Changes,
 		Downloads:    meta.Downloads,
+		Grif:         grifBlocks(reg, meta),
 	}
 	if !meta.Version.IsZero() {
 		v.VersionISO = meta.Version.Format("2006-01-02")
@@ -224,6 +228,9 @@ func htmlCaption(v HTMLView) string {
 	}
 	if v.VersionDate != "" {
 		parts = append(parts, "редакция от "+v.VersionDate)
+	}
+	for _, b := range v.Grif {
+		parts = append(parts, strings.Join(b, " "))
 	}
 	return strings.Join(parts, ", ") + ". " + summary
 }

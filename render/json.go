@@ -17,18 +17,31 @@ const JSONSchema = "perechen/registry/v1"
 // render's own, not rules.Registry's, so the published schema stays stable
 // when the parser's model changes.
 type jsonDoc struct {
-	Schema       string        `json:"schema"`
-	Title        string        `json:"title"`
-	Organisation string        `json:"organisation"`
-	Profile      string        `json:"profile"`
-	VersionDate  string        `json:"version_date"`
-	VersionLabel string        `json:"version_label"`
-	Source       string        `json:"source"`
-	Sheet        string        `json:"sheet"`
-	Columns      []string      `json:"columns"`
-	Counts       jsonCounts    `json:"counts"`
-	Changes      []string      `json:"changes"`
-	Processes    []jsonProcess `json:"processes"`
+	Schema       string     `json:"schema"`
+	Title        string     `json:"title"`
+	Organisation string     `json:"organisation"`
+	Profile      string     `json:"profile"`
+	VersionDate  string     `json:"version_date"`
+	VersionLabel string     `json:"version_label"`
+	Source       string     `json:"source"`
+	Sheet        string     `json:"sheet"`
+	Columns      []string   `json:"columns"`
+	Counts       jsonCounts `json:"counts"`
+	Changes      []string   `json:"changes"`
+	// Grif and Approval were added within v1 (issue 14): the approval mark
+	// as printed, block by block, and the approving document (null when the
+	// version was not approved through perechen).
+	Grif      [][]string    `json:"grif"`
+	Approval  *jsonApproval `json:"approval"`
+	Processes []jsonProcess `json:"processes"`
+}
+
+// jsonApproval is the document that approved the version (п. 5.1–5.2). Who
+// recorded it stays in the state directory's history, not on the site.
+type jsonApproval struct {
+	Document string `json:"document"`
+	Date     string `json:"date"` // "2026-12-01", the organisation's date
+	Version  int    `json:"version"`
 }
 
 type jsonCounts struct {
@@ -83,7 +96,14 @@ func (jsonRenderer) Render(w io.Writer, reg *rules.Registry, meta Meta) error {
 		Columns:      head[:],
 		Counts:       jsonCounts{Processes: c.Processes, Touchpoints: c.Touchpoints, Needs: c.Needs, Rows: reg.Rows()},
 		Changes:      append([]string{}, meta.Changes...),
+		Grif:         append([][]string{}, grifBlocks(reg, meta)...),
 		Processes:    make([]jsonProcess, 0, len(reg.Processes)),
+	}
+	if a := meta.Approval; a != nil {
+		doc.Approval = &jsonApproval{Document: strings.Join(strings.Fields(a.Document), " "), Version: a.Version}
+		if !a.Date.IsZero() {
+			doc.Approval.Date = a.Date.Format("2006-01-02")
+		}
 	}
 	if meta.Profile != nil {
 		doc.Profile = meta.Profile.Name

@@ -27,12 +27,13 @@ func officialCaptions(p *rules.Profile) [5]string {
 	return out
 }
 
-// officialTitle is the form's title: the registry's own title block when it
-// names the Перечень (it often adds the organisation and subject), else
+// officialTitle is the form's title: the registry's own title block, less
+// its grif, when it names the Перечень (it often adds the organisation and
+// subject), else
 // the profile's form title, else the generic one.
 func officialTitle(reg *rules.Registry, p *rules.Profile) string {
 	if reg != nil {
-		t := strings.TrimSpace(reg.Title)
+		t := titleWithoutGrif(reg.Title)
 		if strings.HasPrefix(strings.ToUpper(t), "ПЕРЕЧЕНЬ") {
 			return t
 		}

@@ -163,6 +163,7 @@ type pdfDoc struct {
 	f        *fpdf.Fpdf
 	meta     Meta
 	title    string
+	grif     []string // unwrapped grif lines, "" between blocks
 	rows     []spannedRow
 	captions [5]string
 	colX     [6]float64
@@ -218,6 +219,9 @@ func newPDFDoc(f *fpdf.Fpdf, reg *rules.Registry, meta Meta) *pdfDoc {
 	f.SetProducer("perechen", true)
 	f.SetLang("ru-RU")
 	d := &pdfDoc{f: f, meta: meta, title: title, rows: spannedRows(reg), captions: officialCaptions(meta.Profile), printed: map[[2]int]int{}}
+	for _, l := range grifFlat(grifBlocks(reg, meta)) {
+		d.grif = append(d.grif, pdfSafe(l))
+	}
 	for i := range d.captions {
 		d.captions[i] = pdfSafe(d.captions[i])
 	}
@@ -365,15 +369,74 @@ const (
 	pdfTitleLine = 6.0
 	pdfPlainLine = 5.0
 	pdfTitleGap  = 4.0
+	// The grif's column at the top right, as on a printed order.
+	pdfGrifW        = 95.0
+	pdfGrifLine     = 4.6
+	pdfGrifFontSize = 10.0
+	pdfGrifGap      = 2.0 // between the grif's blocks, and under it
 )
+
+// grifLines are the grif's lines wrapped to its column ("" between blocks).
+func (d *pdfDoc) grifLines() []string {
+	if len(d.grif) == 0 {
+		return nil
+	}
+	d.f.SetFont(pdfFontFamily, "", pdfGrifFontSize)
+	var out []string
+	for _, l := range d.grif {
+		if l == "" {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, d.f.SplitText(l, pdfGrifW-2*pdfPadH)...)
+	}
+	return out
+}
+
+func grifHeight(lines []string) float64 {
+	if len(lines) == 0 {
+		return 0
+	}
+	h := pdfGrifGap
+	for _, l := range lines {
+		if l == "" {
+			h += pdfGrifGap
+		} else {
+			h += pdfGrifLine
+		}
+	}
+	return h
+}
 
 func (d *pdfDoc) titleHeight() float64 {
 	bold, plain := d.titleLines()
-	return float64(len(bold))*pdfTitleLine + float64(len(plain))*pdfPlainLine + pdfTitleGap
+	return grifHeight(d.grifLines()) + float64(len(bold))*pdfTitleLine + float64(len(plain))*pdfPlainLine + pdfTitleGap
+}
+
+// drawGrif writes the grif at the top right; it returns where the title starts.
+func (d *pdfDoc) drawGrif(y float64) float64 {
+	lines := d.grifLines()
+	if len(lines) == 0 {
+		return y
+	}
+	f := d.f
+	f.SetTextColor(0, 0, 0)
+	x := pdfPageW - pdfMargin - pdfGrifW
+	for _, l := range lines {
+		if l == "" {
+			y += pdfGrifGap
+			continue
+		}
+		f.SetXY(x, y)
+		f.CellFormat(pdfGrifW, pdfGrifLine, l, "", 0, "L", false, 0, "")
+		y += pdfGrifLine
+	}
+	return y + pdfGrifGap
 }
 
 func (d *pdfDoc) drawTitle(y float64) float64 {
 	f := d.f
+	y = d.drawGrif(y)
 	bold, plain := d.titleLines()
 	f.SetTextColor(0, 0, 0)
 	f.SetFont(pdfFontFamily, "B", pdfTitleFontSize)

@@ -19,6 +19,13 @@ type Meta struct {
 	// Downloads are the other files published next to the page (the HTML
 	// links them as "Скачать: PDF · XLSX …"); empty for a standalone render.
 	Downloads []Download
+	// Approval, when set, is printed as the grif «УТВЕРЖДЁН …» at the top
+	// right and written into the JSON (п. 5.1–5.2).
+	Approval *Approval
+	// Grif is a grif given as text (config approval.grif: lines, blocks
+	// separated by blank lines), printed when there is no Approval. Empty
+	// means the grif in the sheet's own title rows, if it has one.
+	Grif string
 }
 
 // Download is one file a page links to, by a relative name.

@@ -34,7 +34,7 @@ func (*XLSX) Render(w io.Writer, reg *rules.Registry, meta Meta) error {
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	defer x.f.Close()
-	h := xlsxHead{Title: officialTitle(reg, meta.Profile), Organisation: meta.Organisation, Version: officialVersion(meta),
+	h := xlsxHead{Grif: grifFlat(grifBlocks(reg, meta)), Title: officialTitle(reg, meta.Profile), Organisation: meta.Organisation, Version: officialVersion(meta),
 		Captions: officialCaptions(meta.Profile), NumberRow: true, Created: meta.Version}
 	sw, first, err := x.start(h, nil)
 	if err == nil {

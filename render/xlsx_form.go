@@ -19,7 +19,7 @@ type xlsxForm struct {
 }
 
 type xlsxStyles struct {
-	title, subtitle, plain, header, number, text, center int
+	title, subtitle, plain, header, number, text, center, grif int
 }
 
 const xlsxSheet = "Перечень"
@@ -59,6 +59,8 @@ func newXLSXForm() (*xlsxForm, error) {
 			Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}}},
 		{&x.style.center, excelize.Style{Font: &excelize.Font{Size: 11}, Border: border,
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}}},
+		{&x.style.grif, excelize.Style{Font: &excelize.Font{Size: 11},
+			Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}}},
 	}
 	for _, d := range defs {
 		id, err := f.NewStyle(&d.s)
@@ -78,6 +80,9 @@ func xlsxCell(row, col int) string {
 
 // xlsxHead is the part of the form above the data rows.
 type xlsxHead struct {
+	// Grif is the approval mark's lines ("" between blocks), written at the
+	// top right over graphs 4–5 above the title.
+	Grif                         []string
 	Title, Organisation, Version string
 	Captions                     [5]string
 	NumberRow                    bool
@@ -100,7 +105,7 @@ func (h xlsxHead) titleLines() []string {
 // rows returns the header row and the first data row (1-based): the title
 // block, a blank row, the header and the optional column-number row.
 func (h xlsxHead) rows() (header, first int) {
-	header = len(h.titleLines()) + 2
+	header = len(h.Grif) + len(h.titleLines()) + 2
 	first = header + 1
 	if h.NumberRow {
 		first++
@@ -137,8 +142,12 @@ func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.St
 		Selection: []excelize.Selection{{SQRef: xlsxCell(first, 1), ActiveCell: xlsxCell(first, 1), Pane: "bottomLeft"}}}); err != nil {
 		return nil, 0, err
 	}
+	if err := x.grif(sw, h.Grif); err != nil {
+		return nil, 0, err
+	}
 	wide := xlsxColW[0] + xlsxColW[1] + xlsxColW[2] + xlsxColW[3] + xlsxColW[4]
 	for i, l := range h.titleLines() {
+		r := len(h.Grif) + i + 1 // the title block stands under the grif
 		style, height := x.style.plain, 18.0
 		switch i {
 		case 0:
@@ -148,10 +157,10 @@ func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.St
 		}
 		row := []any{excelize.Cell{StyleID: style, Value: l}, excelize.Cell{StyleID: style}, excelize.Cell{StyleID: style},
 			excelize.Cell{StyleID: style}, excelize.Cell{StyleID: style}}
-		if err := sw.SetRow(xlsxCell(i+1, 1), row, excelize.RowOpts{Height: xlsxHeight(height)}); err != nil {
+		if err := sw.SetRow(xlsxCell(r, 1), row, excelize.RowOpts{Height: xlsxHeight(height)}); err != nil {
 			return nil, 0, err
 		}
-		if err := sw.MergeCell(xlsxCell(i+1, 1), xlsxCell(i+1, 5)); err != nil {
+		if err := sw.MergeCell(xlsxCell(r, 1), xlsxCell(r, 5)); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -173,6 +182,25 @@ func (x *xlsxForm) start(h xlsxHead, before func(first int) error) (*excelize.St
 		}
 	}
 	return sw, first, nil
+}
+
+// grif writes the grif's lines from the first row, merged over graphs 4–5
+// (the right of the form), each row as tall as its wrapped text.
+func (x *xlsxForm) grif(sw *excelize.StreamWriter, lines []string) error {
+	for i, l := range lines {
+		row := []any{nil, nil, nil, excelize.Cell{StyleID: x.style.grif, Value: l}, excelize.Cell{StyleID: x.style.grif}}
+		height := 6.0 // the gap between blocks
+		if l != "" {
+			height = float64(xlsxLines(l, xlsxColW[3]+xlsxColW[4])) * xlsxLineH
+		}
+		if err := sw.SetRow(xlsxCell(i+1, 1), row, excelize.RowOpts{Height: xlsxHeight(height)}); err != nil {
+			return err
+		}
+		if err := sw.MergeCell(xlsxCell(i+1, 4), xlsxCell(i+1, 5)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // setup fits the table to the page width on A4 landscape, repeats the

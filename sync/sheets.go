@@ -37,7 +37,7 @@ const DriveMetadataScope = "https://www.googleapis.com/auth/drive.metadata.reado
 const MaxBatchBytes = 2 << 20
 
 // fetchFields is the partial-response mask of the one read per cycle.
-const fetchFields = "sheets(properties(sheetId,title),merges,data(startRow,startColumn,rowData(values(formattedValue,note))))"
+const fetchFields = "properties(timeZone),sheets(properties(sheetId,title),merges,data(startRow,startColumn,rowData(values(formattedValue,note))))"
 
 // SheetsConfig configures a Google Sheets source.
 type SheetsConfig struct {
@@ -99,11 +99,21 @@ type SheetsSource struct {
 	// client is the authorised HTTP client (Drive calls use it directly).
 	client *http.Client
 
-	mu   gosync.Mutex
-	gids map[string]int64 // sheet title → gid, learnt from reads
-	pick sheetPick        // the sheet chosen by its header when cfg.Sheet is ""
+	mu       gosync.Mutex
+	gids     map[string]int64 // sheet title → gid, learnt from reads
+	timeZone string           // the spreadsheet's properties.timeZone, learnt from reads
+	pick     sheetPick        // the sheet chosen by its header when cfg.Sheet is ""
 	// drive is what the version pre-check knows (DriveVersionCheck).
 	drive driveState
+}
+
+// TimeZone is the spreadsheet's own time zone (IANA name, "" before the
+// first read): the daemon dates notes and deadlines in it unless the
+// config names one.
+func (s *SheetsSource) TimeZone() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.timeZone
 }
 
 var _ Source = (*SheetsSource)(nil)
@@ -271,6 +281,11 @@ func (s *SheetsSource) readSheet(ctx context.Context, title string) (rules.Grid,
 	sh := sheetTitled(resp, title)
 	if sh == nil {
 		return rules.Grid{}, 0, fmt.Errorf("Google не вернул лист «%s» таблицы %s; проверка повторится в следующем цикле", title, s.cfg.SpreadsheetID)
+	}
+	if resp.Properties != nil && resp.Properties.TimeZone != "" {
+		s.mu.Lock()
+		s.timeZone = resp.Properties.TimeZone
+		s.mu.Unlock()
 	}
 	g, err := gridFromSheet(sh)
 	return g, sh.Properties.SheetId, err

@@ -130,7 +130,7 @@ func runCheck(ctx context.Context, e env, args []string) int {
 	code := exitOK
 	reports := make([]checkReport, 0, len(sources))
 	for _, s := range sources {
-		r := checkSource(ctx, deps, s, o.dryRun, failOn)
+		r := checkSource(ctx, deps, cfg, s, o.dryRun, failOn)
 		if o.format == "text" {
 			writeCheckText(e.stdout, r, o.dryRun)
 		}
@@ -155,7 +155,7 @@ func runCheck(ctx context.Context, e env, args []string) int {
 }
 
 // checkSource runs one fetch → lint → plan → (write) pass for one source.
-func checkSource(ctx context.Context, deps daemon.Deps, s config.Source, dryRun bool, failOn rules.Severity) checkReport {
+func checkSource(ctx context.Context, deps daemon.Deps, cfg *config.Config, s config.Source, dryRun bool, failOn rules.Severity) checkReport {
 	r := checkReport{Name: s.Name, Source: s.Kind(), Profile: s.Profile,
 		Diagnostics: []linkedDiagnostic{}, Notes: []noteReport{}}
 	fail := func(err error) checkReport {
@@ -192,7 +192,16 @@ func checkSource(ctx context.Context, deps daemon.Deps, s config.Source, dryRun 
 	}
 	r.code = exitCode(diags, failOn)
 
-	changes := deps.PlanNotes(snap.Grid, reg, rules.AtLeast(diags, s.NoteSeverity()), depsNow(deps))
+	// «проверено …» in the organisation's time zone, as the daemon writes it.
+	st, _ := daemon.ReadState(cfg.StateDir, s.Name)
+	if tz, ok := src.(daemon.TimeZoner); ok && cfg.TimeZoneFor(s) == "" && tz.TimeZone() != "" {
+		st = &daemon.State{TimeZone: tz.TimeZone()}
+	}
+	loc, err := daemon.SourceLocation(cfg, s, st)
+	if err != nil {
+		return fail(err)
+	}
+	changes := deps.PlanNotes(snap.Grid, reg, rules.AtLeast(diags, s.NoteSeverity()), depsNow(deps).In(loc))
 	for _, c := range changes {
 		r.Notes = append(r.Notes, noteReport{Cell: c.Ref.A1(), Action: noteAction(c), Link: src.Link(c.Ref)})
 	}

@@ -22,7 +22,11 @@ import (
 // hostile inputs are measured in a separate process (exit code, peak RSS).
 func TestMain(m *testing.M) {
 	if os.Getenv("PERECHEN_TEST_AS_MAIN") == "1" {
-		os.Args = append([]string{"perechen"}, strings.Fields(os.Getenv("PERECHEN_TEST_ARGS"))...)
+		args := strings.Fields(os.Getenv("PERECHEN_TEST_ARGS"))
+		if argv := os.Getenv("PERECHEN_TEST_ARGV"); argv != "" { // one argument a line: they may hold spaces
+			args = strings.Split(argv, "\n")
+		}
+		os.Args = append([]string{"perechen"}, args...)
 		os.Exit(run())
 	}
 	os.Exit(m.Run())

@@ -15,6 +15,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+	"time"
+	_ "time/tzdata" // the organisation's time zone works in a container without /usr/share/zoneinfo
 
 	"github.com/perechen-oiv/perechen/daemon"
 )
@@ -22,7 +24,7 @@ import (
 // Exit codes shared by every subcommand.
 const (
 	exitOK       = 0 // no errors in the registry
-	exitFindings = 1 // the registry has findings at or above --fail-on
+	exitFindings = 1 // the registry has findings at or above --fail-on, or publication failed somewhere
 	exitUsage    = 2 // unusable input: bad flags, file, profile or config
 )
 
@@ -38,6 +40,8 @@ type env struct {
 	// deps builds the daemon's dependencies around its metrics (for the
 	// sources' API request counter); nil means defaultDeps.
 	deps func(m *daemon.Metrics) (daemon.Deps, error)
+	// now is the clock of one-shot commands (approve); nil means time.Now.
+	now func() time.Time
 }
 
 // command is one subcommand.
@@ -55,7 +59,8 @@ func commands() map[string]command {
 		"render":   {"записать Перечень в официальной форме: HTML, PDF, XLSX, CSV, JSON", runRender},
 		"template": {"записать пустой бланк Перечня (XLSX) по форме Порядка", runTemplate},
 		"run":      {"служба: проверять Перечни по расписанию и публиковать на сайте", runRun},
-		"history":  {"история изменений опубликованных версий Перечня", runHistory},
+		"history":  {"история изменений опубликованных версий Перечня и их утверждений", runHistory},
+		"approve":  {"утвердить версию Перечня, ждущую утверждения (п. 5.1–5.2), для публикации", runApprove},
 	}
 }
 

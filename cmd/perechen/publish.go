@@ -50,6 +50,23 @@ type builtVersion struct {
 	files   []publish.File
 	// fromDaemon: same bytes as the version the daemon built and kept.
 	fromDaemon bool
+	approved   *daemon.Approval
+	// awaiting says why nothing may go out: approval is required and this
+	// content has none.
+	awaiting string
+}
+
+// origin says where the version comes from.
+func (bv builtVersion) origin(st *daemon.State) string {
+	switch {
+	case bv.fromDaemon:
+		return "то же содержимое, что и у последней версии, собранной службой"
+	case bv.approved != nil:
+		return "утверждена: " + bv.approved.Document + " (" + bv.approved.By + ")"
+	case st == nil || st.Version == nil:
+		return "новая сборка: служба ещё не собирала версий этого источника"
+	}
+	return "новая сборка: содержимое отличается от последней версии, собранной службой"
 }
 
 func runPublish(ctx context.Context, e env, args []string) int {
@@ -126,56 +143,58 @@ func publishSource(ctx context.Context, e env, cfg *config.Config, s config.Sour
 		return fail(err)
 	}
 	reg, diags := rules.Lint(snap.Grid, profile)
-	w := e.stdout
-	fmt.Fprintf(w, "== %s (%s, профиль %s)\n", s.Name, src.String(), profile.Name)
-	for _, d := range diags {
-		fmt.Fprintln(w, d.Text())
-	}
-	sum := rules.Summarize(diags)
-	fmt.Fprintln(w, summaryLine(s.Name, sum))
 	if !reg.HasHeader() {
 		return fail(errors.New("лист не похож на Перечень: не найдена шапка формы; публиковать нечего"))
 	}
-	if why := publishBlocked(s, sum); why != "" {
-		fmt.Fprintln(w, "Публикация невозможна:", why)
-		return exitFindings
-	}
-	if len(targets) == 0 {
-		fmt.Fprintf(w, "У источника %s нет целей публикации (publish в конфигурации) — отправлять некуда.\n", s.Name)
-		return exitOK
-	}
-
-	st, err := daemon.ReadState(cfg.StateDir, s.Name)
-	if err != nil {
-		// A corrupt state only costs the dedup: publish anyway, say so.
-		fmt.Fprintf(e.stderr, "perechen publish: состояние службы не прочитано (%v); сравнение с опубликованным пропущено\n", err)
-		st = nil
-	}
-	bv, err := buildPublishVersion(cfg.StateDir, s, st, reg, profile, renderers, depsNow(deps))
-	if err != nil {
-		return fail(err)
-	}
-	origin := "новая сборка: содержимое отличается от последней версии, собранной службой"
-	switch {
-	case bv.fromDaemon:
-		origin = "то же содержимое, что и у последней версии, собранной службой"
-	case st == nil || st.Version == nil:
-		origin = "новая сборка: служба ещё не собирала версий этого источника"
-	}
-	fmt.Fprintf(w, "Версия %d от %s (%s)\n", bv.version.Number, bv.version.Time.Format("02.01.2006"), origin)
-
-	skip := make([]string, len(targets)) // why target i is skipped; "" = send
-	if !o.force {
-		for i, t := range targets {
-			skip[i] = alreadyPublished(st, t.Name(), bv.version.Hash)
+	// The first line says how it ended, so the rest is written after it.
+	var body bytes.Buffer
+	w := &body
+	headline, code := func() (string, int) {
+		fmt.Fprintf(w, "Источник: %s, профиль %s\n", src.String(), profile.Name)
+		for _, d := range diags {
+			fmt.Fprintln(w, d.Text())
 		}
-	}
-	if o.dryRun {
-		printPublishPlan(w, targets, skip, bv.files)
-		fmt.Fprintln(w, "Пробный прогон (--dry-run): ничего не отправлено.")
-		return exitOK
-	}
-	return sendVersion(ctx, w, targets, skip, bv)
+		sum := rules.Summarize(diags)
+		fmt.Fprintln(w, summaryLine(s.Name, sum))
+		if why := publishBlocked(s, sum); why != "" {
+			return "публикация невозможна: " + why, exitFindings
+		}
+		if len(targets) == 0 {
+			return fmt.Sprintf("у источника %s нет целей публикации (publish в конфигурации) — отправлять некуда", s.Name), exitOK
+		}
+		st, err := daemon.ReadState(cfg.StateDir, s.Name)
+		if err != nil {
+			// A corrupt state only costs the dedup: publish anyway, say so.
+			fmt.Fprintf(e.stderr, "perechen publish: состояние службы не прочитано (%v); сравнение с опубликованным пропущено\n", err)
+			st = nil
+		}
+		loc, err := daemon.SourceLocation(cfg, s, st)
+		if err != nil {
+			return err.Error(), exitUsage
+		}
+		bv, err := buildPublishVersion(cfg.StateDir, s, st, reg, profile, renderers, depsNow(deps).In(loc))
+		if err != nil {
+			return "версия не собрана: " + err.Error(), exitUsage
+		}
+		if bv.awaiting != "" {
+			return bv.awaiting, exitFindings
+		}
+		fmt.Fprintf(w, "Версия %d от %s (%s)\n", bv.version.Number, bv.version.Time.Format("02.01.2006"), bv.origin(st))
+		skip := make([]string, len(targets)) // why target i is skipped; "" = send
+		if !o.force {
+			for i, t := range targets {
+				skip[i] = alreadyPublished(st, t.Name(), bv.version.Hash, loc)
+			}
+		}
+		if o.dryRun {
+			printPublishPlan(w, targets, skip, bv.files)
+			return fmt.Sprintf("пробный прогон (--dry-run): версия %d, ничего не отправлено", bv.version.Number), exitOK
+		}
+		return sendVersion(ctx, w, targets, skip, bv)
+	}()
+	fmt.Fprintf(e.stdout, "== %s: %s\n", s.Name, headline)
+	_, _ = e.stdout.Write(body.Bytes())
+	return code
 }
 
 // publishBlocked is the daemon's publish gate: why the registry may not be
@@ -195,34 +214,67 @@ func publishBlocked(s config.Source, sum rules.Summary) string {
 
 // buildPublishVersion renders the registry. When the daemon's latest
 // version renders to the very same bytes, that version (number, date,
-// hash) is what gets published, so targets that have it can be skipped;
-// otherwise it is a new version numbered after every one the daemon kept.
+// hash, approval) is what gets published, so targets that have it can be
+// skipped. With approval required only an approved candidate of this very
+// content may go out (bv.awaiting says why not); otherwise it is a new
+// version numbered after every one the daemon kept.
 func buildPublishVersion(stateDir string, s config.Source, st *daemon.State, reg *rules.Registry, p *rules.Profile,
 	rs []render.Renderer, now time.Time) (builtVersion, error) {
 	if st != nil && st.Version != nil {
-		v := st.Version
-		files, err := renderAll(rs, reg, daemon.VersionMeta(s.Organisation, p, rs, v.Number, v.Time, v.Changes))
+		v := *st.Version
+		v.Time = v.Time.In(now.Location())
+		files, err := renderAll(rs, reg, daemon.VersionMeta(s, p, rs, &v))
 		if err != nil {
 			return builtVersion{}, err
 		}
-		if sameAsKept(stateDir, s.Name, v, files) {
+		if sameAsKept(stateDir, s.Name, &v, files) {
 			return builtVersion{fromDaemon: true, files: files,
 				version: publish.Version{Source: s.Name, Number: v.Number, Time: v.Time, Hash: v.Hash}}, nil
 		}
 	}
-	n := highestKeptVersion(stateDir, s.Name) + 1
+	v := &daemon.VersionState{Number: highestKeptVersion(stateDir, s.Name) + 1, Time: now}
 	if st != nil && st.Version != nil {
-		n = max(n, st.Version.Number+1)
+		v.Number = max(v.Number, st.Version.Number+1)
 	}
-	files, err := renderAll(rs, reg, daemon.VersionMeta(s.Organisation, p, rs, n, now, nil))
+	if s.Approval.Required {
+		c, a, why, err := approvedCandidate(stateDir, s, st, reg)
+		if err != nil || why != "" {
+			return builtVersion{awaiting: why}, err
+		}
+		v = &daemon.VersionState{Number: c.Number, Time: c.Time.In(now.Location()), Approval: a, Changes: st.UnreleasedChanges()}
+	}
+	files, err := renderAll(rs, reg, daemon.VersionMeta(s, p, rs, v))
 	if err != nil {
 		return builtVersion{}, err
 	}
 	// publish.ContentHash differs from the daemon's hash on purpose: a new
 	// build never equals a version the daemon recorded, so no target is
 	// wrongly skipped.
-	return builtVersion{files: files,
-		version: publish.Version{Source: s.Name, Number: n, Time: now, Hash: publish.ContentHash(files)}}, nil
+	return builtVersion{files: files, approved: v.Approval,
+		version: publish.Version{Source: s.Name, Number: v.Number, Time: v.Time, Hash: publish.ContentHash(files)}}, nil
+}
+
+// approvedCandidate is the daemon's candidate holding reg's content with its
+// approval, or why there is none (п. 5.1–5.2: only the approved Перечень
+// goes on the site).
+func approvedCandidate(stateDir string, s config.Source, st *daemon.State, reg *rules.Registry) (*daemon.Candidate, *daemon.Approval, string, error) {
+	approve := fmt.Sprintf("perechen approve --source %s --by \"Фамилия И.О.\" --document \"приказ от ДД.ММ.ГГГГ № …\"", s.Name)
+	var c *daemon.Candidate
+	if st != nil {
+		c = st.Candidate
+	}
+	if c == nil || c.ContentHash != daemon.RegistryHash(reg) {
+		return nil, nil, "содержимое Перечня не утверждено и не опубликовано (approval: required; п. 5.1–5.2): служба сделает его " +
+			"версией, ждущей утверждения, в ближайшем цикле (perechen run); затем " + approve, nil
+	}
+	a, err := daemon.ApprovalOf(stateDir, s.Name, c)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if a == nil {
+		return nil, nil, fmt.Sprintf("версия %d ждёт утверждения (п. 5.1–5.2) и не опубликована; утвердите: %s --version %d", c.Number, approve, c.Number), nil
+	}
+	return c, a, "", nil
 }
 
 func renderAll(rs []render.Renderer, reg *rules.Registry, m render.Meta) ([]publish.File, error) {
@@ -267,13 +319,13 @@ func highestKeptVersion(stateDir, source string) int {
 
 // alreadyPublished says why a target can be skipped: the daemon's state
 // shows its last publish succeeded with this very content.
-func alreadyPublished(st *daemon.State, target, hash string) string {
+func alreadyPublished(st *daemon.State, target, hash string, loc *time.Location) string {
 	if st == nil || hash == "" {
 		return ""
 	}
 	for _, ts := range st.Targets {
 		if ts.Name == target && ts.Hash == hash && ts.LastError == "" && !ts.LastSuccess.IsZero() {
-			return fmt.Sprintf("там уже эта версия (%d), опубликована %s", ts.Version, ts.LastSuccess.Local().Format("02.01.2006 15:04"))
+			return fmt.Sprintf("там уже эта версия (%d), опубликована %s", ts.Version, ts.LastSuccess.In(loc).Format("02.01.2006 15:04"))
 		}
 	}
 	return ""
@@ -294,28 +346,42 @@ func printPublishPlan(w io.Writer, targets []publish.Target, skip []string, file
 }
 
 // sendVersion publishes to every target not skipped, concurrently and
-// independently, and reports each result; exit 1 if any target failed.
-func sendVersion(ctx context.Context, w io.Writer, targets []publish.Target, skip []string, bv builtVersion) int {
+// independently, reports each result and returns the headline: published
+// everywhere, not everywhere (naming the failed targets) or nowhere; exit 1
+// if any target failed.
+func sendVersion(ctx context.Context, w io.Writer, targets []publish.Target, skip []string, bv builtVersion) (string, int) {
 	var send []publish.Target
+	var have []string
 	for i, t := range targets {
 		if skip[i] != "" {
 			fmt.Fprintf(w, "→ %s: пропуск — %s\n", t.Name(), skip[i])
+			have = append(have, t.Name())
 			continue
 		}
 		send = append(send, t)
 	}
+	n := bv.version.Number
+	if len(send) == 0 {
+		return fmt.Sprintf("версия %d уже опубликована на всех целях — отправлять нечего", n), exitOK
+	}
 	errs := publish.PublishAll(ctx, send, bv.version, bv.files)
-	code := exitOK
+	var failed []string
 	for i, t := range send {
 		if errs[i] != nil {
 			fmt.Fprintf(w, "→ %s: сбой — %v\n", t.Name(), errs[i])
-			code = exitFindings
+			failed = append(failed, t.Name())
 			continue
 		}
-		fmt.Fprintf(w, "→ %s: опубликована версия %d (%s)\n", t.Name(), bv.version.Number, pluralRu(len(bv.files), "файл", "файла", "файлов"))
+		have = append(have, t.Name())
+		fmt.Fprintf(w, "→ %s: опубликована версия %d (%s)\n", t.Name(), n, pluralRu(len(bv.files), "файл", "файла", "файлов"))
 	}
-	if code != exitOK {
-		fmt.Fprintln(w, "Публикация не удалась на части целей; исправьте причину и повторите perechen publish (служба тоже повторит в следующем цикле).")
+	switch {
+	case len(failed) == 0:
+		return fmt.Sprintf("опубликована версия %d — на всех целях: %s", n, strings.Join(have, ", ")), exitOK
+	case len(have) == 0:
+		fmt.Fprintln(w, "Публикация не удалась; исправьте причину и повторите perechen publish (служба тоже повторит в следующем цикле).")
+		return fmt.Sprintf("версия %d НЕ опубликована: сбой на %s", n, strings.Join(failed, ", ")), exitFindings
 	}
-	return code
+	fmt.Fprintln(w, "Публикация не удалась на части целей; исправьте причину и повторите perechen publish (служба тоже повторит в следующем цикле).")
+	return fmt.Sprintf("версия %d опубликована не везде: НЕ опубликована на %s; опубликована на %s", n, strings.Join(failed, ", "), strings.Join(have, ", ")), exitFindings
 }

@@ -71,9 +71,8 @@ func TestPublishDryRunThenPublish(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("dry run: %d\n%s%s", code, out, errs)
 	}
-	for _, want := range []string{"== reg (xlsx:", "reg: ошибок — 0, предупреждений — 3", "Версия 1 от ",
-		"служба ещё не собирала версий", "→ dir:" + site + ": будет отправлено 2 файла", "→ webdav", "index.html", "perechen.csv", "sha256 ",
-		"Пробный прогон (--dry-run): ничего не отправлено."} {
+	for _, want := range []string{"== reg: пробный прогон (--dry-run): версия 1, ничего не отправлено\nИсточник: xlsx:", "reg: ошибок — 0, предупреждений — 3", "Версия 1 от ",
+		"служба ещё не собирала версий", "→ dir:" + site + ": будет отправлено 2 файла", "→ webdav", "index.html", "perechen.csv", "sha256 "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
 		}
@@ -89,7 +88,7 @@ func TestPublishDryRunThenPublish(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("publish: %d\n%s%s", code, out, errs)
 	}
-	if strings.Count(out, ": опубликована версия 1 (2 файла)") != 2 {
+	if strings.Count(out, ": опубликована версия 1 (2 файла)") != 2 || !strings.HasPrefix(out, "== reg: опубликована версия 1 — на всех целях: dir:"+site+", webdav:") {
 		t.Errorf("per-target report:\n%s", out)
 	}
 	local, err := os.ReadFile(filepath.Join(site, "index.html"))
@@ -131,12 +130,12 @@ func TestPublishSkipsWhatTheDaemonPublished(t *testing.T) {
 	}
 
 	code, out, _ = runWithPassword(t, davPassword, "publish", "--config", cfg, "--source", "reg")
-	if code != exitOK || dav.Writes() != writes || strings.Count(out, "пропуск") != 2 {
+	if code != exitOK || dav.Writes() != writes || strings.Count(out, "пропуск") != 2 || !strings.HasPrefix(out, "== reg: версия 1 уже опубликована на всех целях — отправлять нечего") {
 		t.Fatalf("second publish: code %d, WebDAV writes %d → %d\n%s", code, writes, dav.Writes(), out)
 	}
 
 	code, out, _ = runWithPassword(t, davPassword, "publish", "--config", cfg, "--source", "reg", "--force")
-	if code != exitOK || dav.Writes() <= writes || strings.Count(out, "опубликована версия 1") != 2 {
+	if code != exitOK || dav.Writes() <= writes || strings.Count(out, ": опубликована версия 1 (") != 2 {
 		t.Fatalf("--force: code %d, WebDAV writes %d → %d\n%s", code, writes, dav.Writes(), out)
 	}
 	after, _ := os.ReadFile(filepath.Join(site, "index.html"))
@@ -162,7 +161,7 @@ func TestPublishBlockedByErrors(t *testing.T) {
 	cfg, site, dav := publishSetup(t, broken, "")
 	for _, args := range [][]string{{"--dry-run"}, {}, {"--force"}} {
 		code, out, _ := runWithPassword(t, davPassword, append([]string{"publish", "--config", cfg, "--source", "reg"}, args...)...)
-		if code != exitFindings || !strings.Contains(out, "Публикация невозможна: в Перечне ") || !strings.Contains(out, "п. 2.2.2") {
+		if code != exitFindings || !strings.HasPrefix(out, "== reg: публикация невозможна: в Перечне ") || !strings.Contains(out, "п. 2.2.2") {
 			t.Errorf("%v: code %d\n%s", args, code, out)
 		}
 	}

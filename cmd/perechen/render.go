@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/perechen-oiv/perechen/config"
 	"github.com/perechen-oiv/perechen/publish"
 	"github.com/perechen-oiv/perechen/render"
 	"github.com/perechen-oiv/perechen/rules"
@@ -167,14 +168,18 @@ func (o renderOptions) renderers() ([]render.Renderer, error) {
 
 // versionOf is the date of the version: --version-date, else the file's
 // modification date (so a re-render of the same file gives the same bytes),
-// else today for stdin and the sample.
+// else today for stdin and the sample — the file's and today's date as
+// organisations using the Порядок count it (Moscow), not the server's.
 func versionOf(flagDate time.Time, in input) time.Time {
 	t := flagDate
 	if t.IsZero() {
 		t = in.modTime
-	}
-	if t.IsZero() {
-		t = time.Now()
+		if t.IsZero() {
+			t = time.Now()
+		}
+		if loc, err := time.LoadLocation(config.DefaultTimeZone); err == nil {
+			t = t.In(loc)
+		}
 	}
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)

@@ -41,7 +41,10 @@ func runRun(ctx context.Context, e env, args []string) int {
 		fmt.Fprintln(e.stderr, "Использование: perechen run [--config ФАЙЛ] [--once] [--dry-run] [--demo ПАПКА]")
 		fmt.Fprintln(e.stderr, "\nСлужба: по расписанию читает Перечни, проверяет их по Порядку, пишет замечания в примечания")
 		fmt.Fprintln(e.stderr, "к ячейкам и публикует проверенную версию. SIGHUP перечитывает конфигурацию.")
-		fmt.Fprintln(e.stderr, "Коды выхода с --once: 0 — ошибок нет, 1 — в Перечне есть ошибки, 2 — источник или конфигурация непригодны.\n\nФлаги:")
+		fmt.Fprintln(e.stderr, "Первая строка по каждому источнику — итог: опубликована (на всех целях), опубликована не везде (какие цели")
+		fmt.Fprintln(e.stderr, "не получили версию), не опубликована, публикация приостановлена, ждёт утверждения.")
+		fmt.Fprintln(e.stderr, "Коды выхода с --once: 0 — опубликовано, без изменений или ждёт утверждения; 1 — в Перечне есть ошибки,")
+		fmt.Fprintln(e.stderr, "публикация приостановлена или не удалась хотя бы на одной цели; 2 — источник или конфигурация непригодны.\n\nФлаги:")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -125,11 +128,13 @@ func setGCPercent(percent int, getenv func(string) string, log logrus.FieldLogge
 	debug.SetGCPercent(percent)
 }
 
-// printResults writes one block per source and returns the worst exit code.
+// printResults writes one block per source and returns the worst exit
+// code. A block's first line is the cycle's headline: how it ended, which
+// targets did not get the version, what waits for approval.
 func printResults(w io.Writer, rs []daemon.Result, dry bool) int {
 	code := exitOK
 	for _, r := range rs {
-		fmt.Fprintf(w, "== %s: %s\n", r.Source, outcomeText(r.Outcome))
+		fmt.Fprintf(w, "== %s: %s\n", r.Source, r.Headline)
 		for _, e := range r.Errors {
 			fmt.Fprintf(w, "сбой (%s%s): %s\n", e.Kind, targetSuffix(e.Target), e.Message)
 		}
@@ -138,9 +143,6 @@ func printResults(w io.Writer, rs []daemon.Result, dry bool) int {
 		}
 		if r.Linted {
 			fmt.Fprintf(w, "ошибок — %d, предупреждений — %d, замечаний — %d\n", r.Summary.Errors, r.Summary.Warnings, r.Summary.Notices)
-		}
-		if r.Blocked != "" {
-			fmt.Fprintln(w, "Публикация приостановлена:", r.Blocked)
 		}
 		prefix := ""
 		if dry {
@@ -162,24 +164,6 @@ func targetSuffix(t string) string {
 		return ""
 	}
 	return ", " + t
-}
-
-func outcomeText(o daemon.Outcome) string {
-	switch o {
-	case daemon.OutcomeUnchanged:
-		return "без изменений"
-	case daemon.OutcomeUpToDate:
-		return "на сайте актуальная версия"
-	case daemon.OutcomeBlocked:
-		return "публикация приостановлена"
-	case daemon.OutcomePublished:
-		return "опубликована новая версия"
-	case daemon.OutcomeError:
-		return "сбой"
-	case daemon.OutcomeDryRun:
-		return "пробный прогон"
-	}
-	return string(o)
 }
 
 // newLogger configures logrus from the config: English key=value or JSON.

@@ -56,6 +56,9 @@ func (t textRenderer) Format() string   { return t.format }
 func (t textRenderer) FileName() string { return "perechen." + t.format }
 func (t textRenderer) Render(w io.Writer, reg *rules.Registry, m render.Meta) error {
 	_, err := fmt.Fprintf(w, "%s %s %d\n", m.Organisation, m.VersionLabel, len(reg.Processes))
+	if a := m.Approval; a != nil && err == nil {
+		_, err = fmt.Fprintf(w, "УТВЕРЖДЁН %s\n", a.Document)
+	}
 	return err
 }
 
@@ -132,7 +135,7 @@ func TestRunOnceExitCodes(t *testing.T) {
 	if code := dispatch(context.Background(), e, []string{"run", "--config", cfg, "--once"}); code != exitOK {
 		t.Fatalf("clean: %d\n%s%s", code, out, errb)
 	}
-	if !strings.Contains(out.String(), "== good: опубликована новая версия") || !strings.Contains(out.String(), "предупреждений — 0, замечаний — 12") {
+	if !strings.HasPrefix(out.String(), "== good: опубликована версия 1 — на всех целях: dir:") || !strings.Contains(out.String(), "предупреждений — 0, замечаний — 12") {
 		t.Errorf("output:\n%s", out)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "site", "good", "perechen.html")); err != nil || !strings.Contains(string(b), "Хорошая версия 1") {
@@ -143,7 +146,7 @@ func TestRunOnceExitCodes(t *testing.T) {
 	if code := dispatch(context.Background(), e, []string{"run", "--config", cfg, "--once"}); code != exitFindings {
 		t.Fatalf("errors: %d\n%s", code, out)
 	}
-	if !strings.Contains(out.String(), "Публикация приостановлена:") || !strings.Contains(out.String(), "п. 2.2.2") {
+	if !strings.HasPrefix(out.String(), "== good: публикация приостановлена: в Перечне 1 ошибка") || !strings.Contains(out.String(), "п. 2.2.2") {
 		t.Errorf("no reason printed:\n%s", out)
 	}
 }
@@ -291,7 +294,7 @@ func TestRunDemoOnce(t *testing.T) {
 	if code := dispatch(context.Background(), e, []string{"run", "--demo", dir, "--once"}); code != exitOK {
 		t.Fatalf("%d %s", code, errb)
 	}
-	if !strings.Contains(out.String(), "== demo: опубликована новая версия") {
+	if !strings.Contains(out.String(), "== demo: опубликована версия 1 — на всех целях") {
 		t.Errorf("%s", out)
 	}
 	for _, f := range []string{"perechen.xlsx", "site/perechen.html", "site/perechen.pdf", "state/demo/last.json"} {
