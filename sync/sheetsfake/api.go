@@ -204,11 +204,7 @@ func (f *Fake) handleGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func sheetJSON(sh *sheet, index int, withData bool) map[string]any {
-	rows, cols := 1000, 26
-	rows = max(rows, len(sh.cells))
-	for _, row := range sh.cells {
-		cols = max(cols, len(row))
-	}
+	rows, cols := gridSize(sh)
 	out := map[string]any{
 		"properties": map[string]any{
 			"sheetId": sh.id, "title": sh.title, "index": index, "sheetType": "GRID",
@@ -223,16 +219,31 @@ func sheetJSON(sh *sheet, index int, withData bool) map[string]any {
 	if merges != nil {
 		out["merges"] = merges
 	}
+	if pr := protectedJSON(sh); pr != nil {
+		out["protectedRanges"] = pr
+	}
 	if withData {
 		var rowData []any
 		last := len(sh.cells) - 1
 		for last >= 0 && rowEmpty(sh.cells[last]) {
 			last--
 		}
-		for _, row := range sh.cells[:last+1] {
+		ruleWidth := validationWidths(sh)
+		for r := range ruleWidth {
+			last = max(last, r)
+		}
+		for r := 0; r <= last; r++ {
+			var row []rules.Cell
+			if r < len(sh.cells) {
+				row = sh.cells[r]
+			}
 			var values []any
-			for _, c := range row {
+			for col := range max(len(row), ruleWidth[r]) {
+				c := sh.at(r, col)
 				v := map[string]any{}
+				if dv, ok := sh.validations[[2]int{r, col}]; ok {
+					v["dataValidation"] = dv.json()
+				}
 				if c.Value != "" {
 					v["formattedValue"] = c.Value
 					v["userEnteredValue"] = map[string]any{"stringValue": c.Value}
@@ -352,15 +363,28 @@ func (f *Fake) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var writes []NoteWrite
+	var (
+		writes  []NoteWrite
+		setups  []func() // data validation and protected ranges (setup.go)
+		replies = make([]any, len(req.Requests))
+	)
 	for i, raw := range req.Requests {
-		ws, err := f.planRequest(raw)
+		replies[i] = map[string]any{}
+		apply, reply, isSetup, err := f.planSetupRequest(raw)
+		if !isSetup {
+			var ws []NoteWrite
+			ws, err = f.planRequest(raw)
+			writes = append(writes, ws...)
+		}
 		if err != nil {
 			f.counts["rejected"]++
 			apiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", fmt.Sprintf("Invalid requests[%d]: %v", i, err), 0)
 			return
 		}
-		writes = append(writes, ws...)
+		if isSetup {
+			setups = append(setups, apply)
+			replies[i] = reply
+		}
 	}
 	for _, nw := range writes {
 		for _, sh := range f.sheets {
@@ -369,11 +393,11 @@ func (f *Fake) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	f.batches = append(f.batches, writes)
-	replies := make([]any, len(req.Requests))
-	for i := range replies {
-		replies[i] = map[string]any{}
+	for _, apply := range setups {
+		apply()
 	}
+	f.batches = append(f.batches, writes)
+	f.requests = append(f.requests, req.Requests)
 	writeJSON(w, r, map[string]any{"spreadsheetId": f.ID, "replies": replies})
 }
 
@@ -522,6 +546,9 @@ func (f *Fake) bounds(g *gridRange) ([4]int, error) {
 }
 
 func gridSize(sh *sheet) (rows, cols int) {
+	if sh.rows > 0 { // set by SetGridSize
+		return sh.rows, sh.cols
+	}
 	rows, cols = max(1000, len(sh.cells)), 26
 	for _, row := range sh.cells {
 		cols = max(cols, len(row))

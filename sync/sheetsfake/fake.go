@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	gosync "sync"
@@ -43,6 +44,8 @@ type Fake struct {
 	scopes      []string
 	counts      map[string]int
 	batches     [][]NoteWrite
+	requests    [][]json.RawMessage
+	nextRangeID int64
 	faults      []fault
 	tokenFaults []int
 	delay       time.Duration
@@ -55,6 +58,10 @@ type sheet struct {
 	title  string
 	cells  [][]rules.Cell
 	merges []rules.Range
+	// validations, protected and the grid size: see setup.go.
+	validations map[[2]int]Validation
+	protected   []ProtectedRange
+	rows, cols  int
 }
 
 type fault struct {
@@ -261,6 +268,7 @@ func (f *Fake) InsertRow(title string, row int) {
 			sh.merges[i].Row1++
 		}
 	}
+	sh.shiftSetup(row)
 }
 
 // Rename renames a sheet.
@@ -323,6 +331,7 @@ func (f *Fake) ResetCounts() {
 	defer f.mu.Unlock()
 	f.counts = map[string]int{}
 	f.batches = nil
+	f.requests = nil
 }
 
 // Batches lists the notes each applied batchUpdate wrote, in order.
