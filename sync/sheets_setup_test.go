@@ -338,4 +338,3 @@ func TestSetupSheetErrors(t *testing.T) {
 		h.errs = append(h.errs, err)
 	})
 }
-
