@@ -37,6 +37,9 @@ type SetupOptions struct {
 	ProtectHeader bool
 	// DryRun plans and compares but writes nothing.
 	DryRun bool
+	// Out is where an XLSX source not written in place gets its copy with
+	// the drop-downs ("" = XLSXSource.SetupCopyPath).
+	Out string
 }
 
 // SheetSetup is a source that can put the form's drop-downs on its sheet.

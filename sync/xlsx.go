@@ -266,21 +266,32 @@ func (s *XLSXSource) WriteNotes(ctx context.Context, snap *Snapshot, changes []N
 		s.copyKey = key
 		return nil
 	}
-	if err := publish.WriteFileAtomic(s.cfg.Path+".bak", data, st.perm); err != nil {
-		return fmt.Errorf("резервная копия %s.bak не записана, файл не изменён: %v", s.cfg.Path, err)
-	}
-	// Last look before replacing: a person may have saved or opened the file
-	// while we annotated it.
-	if lock := lockFile(s.cfg.Path); lock != "" {
-		return fmt.Errorf("%s: %w (%s)", s.cfg.Path, ErrFileLocked, filepath.Base(lock))
-	}
-	if info, err := os.Stat(s.cfg.Path); err != nil || info.Size() != st.size || !info.ModTime().Equal(st.mtime) {
-		return ErrSheetMoved
-	}
-	if err := publish.WriteFileAtomic(s.cfg.Path, out, st.perm); err != nil {
-		return fmt.Errorf("файл %s не записан (он не изменён): %v", s.cfg.Path, err)
+	if err := replaceInPlace(s.cfg.Path, data, st, out); err != nil {
+		return err
 	}
 	s.last = fileState{} // the next write needs a fresh read
+	return nil
+}
+
+// replaceInPlace replaces the workbook at path, read as data (st), with
+// out: the previous bytes kept as path.bak, a last look for a lock file
+// (ErrFileLocked) or a change since the read (ErrSheetMoved), then an
+// atomic replace. A person saving meanwhile loses nothing.
+func replaceInPlace(path string, data []byte, st fileState, out []byte) error {
+	if err := publish.WriteFileAtomic(path+".bak", data, st.perm); err != nil {
+		return fmt.Errorf("резервная копия %s.bak не записана, файл не изменён: %v", path, err)
+	}
+	// Last look before replacing: a person may have saved or opened the file
+	// while we changed it.
+	if lock := lockFile(path); lock != "" {
+		return fmt.Errorf("%s: %w (%s)", path, ErrFileLocked, filepath.Base(lock))
+	}
+	if info, err := os.Stat(path); err != nil || info.Size() != st.size || !info.ModTime().Equal(st.mtime) {
+		return ErrSheetMoved
+	}
+	if err := publish.WriteFileAtomic(path, out, st.perm); err != nil {
+		return fmt.Errorf("файл %s не записан (он не изменён): %v", path, err)
+	}
 	return nil
 }
 
