@@ -119,6 +119,10 @@ type GoogleSheets struct {
 	Credentials string `yaml:"credentials"`
 	// Endpoint replaces https://sheets.googleapis.com (tests, proxies).
 	Endpoint string `yaml:"endpoint,omitempty"`
+	// ProtectHeader: `perechen setup-sheet` also puts a warning-only
+	// protected range on the form's header and column-number rows, so an
+	// edit there asks for confirmation. The daemon never uses it.
+	ProtectHeader bool `yaml:"protect_header,omitempty"`
 }
 
 // XLSX is a source kept in a workbook on a share.

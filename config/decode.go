@@ -438,6 +438,7 @@ func (d *decoder) sheets(n *yaml.Node, path string) *GoogleSheets {
 		"sheet":          d.str(&g.Sheet),
 		"credentials":    d.str(&g.Credentials),
 		"endpoint":       d.str(&g.Endpoint),
+		"protect_header": d.boolean(&g.ProtectHeader),
 	})
 	if g.SpreadsheetID == "" {
 		d.errf(n, join(path, "spreadsheet_id"), "required: the ID from the sheet's URL (…/spreadsheets/d/<ID>/edit)")
