@@ -338,3 +338,36 @@ func TestSetupSheetErrors(t *testing.T) {
 		h.errs = append(h.errs, err)
 	})
 }
+
+// A header merged over two rows with the column-number row under it, and
+// merged process cells in the body: the lists start below the number row
+// and cover the merged body cells like any others.
+func TestSetupSheetMergedHeader(t *testing.T) {
+	g := row12Grid()
+	header := g.Cells[11]
+	g.Cells = append(g.Cells[:12:12], append([][]rules.Cell{nil, {{Value: "1"}, {Value: "2"}, {Value: "3"}, {Value: "4"}, {Value: "5"}}}, g.Cells[12:]...)...)
+	g.Cells[11] = header
+	for c := range 5 {
+		g.Merges = append(g.Merges, rules.Range{Row0: 11, Col0: c, Row1: 12, Col1: c})
+	}
+	g.Merges = append(g.Merges, rules.Range{Row0: 14, Col0: 0, Row1: 16, Col1: 0}, rules.Range{Row0: 14, Col0: 1, Row1: 16, Col1: 1},
+		rules.Range{Row0: 14, Col0: 2, Row1: 15, Col1: 2}, rules.Range{Row0: 14, Col0: 4, Row1: 15, Col1: 4})
+	h := newSheetsHarness(t, g, nil)
+	res := setup(t, h, oivProfile(t), SetupOptions{ProtectHeader: true})
+	if b := res.Plan.Body; b.Header != 11 || b.HeaderEnd != 13 || b.From != 14 || b.To != 19 {
+		t.Fatalf("body %+v", b)
+	}
+	want := []string{"C15:C219", "D15:D219", "E15:E219", "A12:E14"}
+	var got []string
+	for _, c := range res.Changes {
+		got = append(got, c.Range)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("changes %v, want %v (lists from row 15, guard over rows 12–14)", got, want)
+	}
+	for k := range h.fake.Validations(sheetTitle) {
+		if k[0] < 14 {
+			t.Errorf("a list inside the header block at %s", rules.Ref{Row: k[0], Col: k[1]}.A1())
+		}
+	}
+}
