@@ -140,13 +140,9 @@ func (s *XLSXSource) Link(ref rules.Ref) string {
 // Fetch reads the file (bounded in size) and remembers its identity for
 // the write that follows.
 func (s *XLSXSource) Fetch(ctx context.Context) (*Snapshot, error) {
-	data, st, err := s.readFile()
+	_, st, g, err := s.readGrid()
 	if err != nil {
 		return nil, err
-	}
-	g, _, err := ReadXLSXSheet(data, s.cfg.Sheet, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.cfg.Path, err)
 	}
 	st.gridHash = HashGrid(g)
 	s.mu.Lock()
@@ -222,6 +218,19 @@ func (s *XLSXSource) readFile() ([]byte, fileState, error) {
 	}
 	sum := sha256.Sum256(data)
 	return data, fileState{size: int64(len(data)), mtime: info.ModTime(), sum: hex.EncodeToString(sum[:]), perm: info.Mode().Perm()}, nil
+}
+
+// readGrid reads the file and the sheet holding the form.
+func (s *XLSXSource) readGrid() ([]byte, fileState, rules.Grid, error) {
+	data, st, err := s.readFile()
+	if err != nil {
+		return nil, st, rules.Grid{}, err
+	}
+	g, _, err := ReadXLSXSheet(data, s.cfg.Sheet, nil)
+	if err != nil {
+		return nil, st, rules.Grid{}, fmt.Errorf("%s: %w", s.cfg.Path, err)
+	}
+	return data, st, g, nil
 }
 
 // WriteNotes writes the changes as comments (see XLSXSource for the modes).

@@ -38,13 +38,9 @@ func (s *XLSXSource) SetupSheet(ctx context.Context, p *rules.Profile, opt Setup
 			return nil, setupLocked(s.cfg.Path, lock)
 		}
 	}
-	data, st, err := s.readFile()
+	data, st, g, err := s.readGrid()
 	if err != nil {
 		return nil, err
-	}
-	g, _, err := ReadXLSXSheet(data, s.cfg.Sheet, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.cfg.Path, err)
 	}
 	plan, err := PlanSetup(g, p, opt, excelize.TotalRows)
 	if err != nil {
