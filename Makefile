@@ -3,6 +3,8 @@ GO        ?= go
 BIN       ?= bin/perechen
 RUN_DIR   ?= .run
 FUZZTIME  ?= 30s
+# Minimising each new input may take most of a short run on 7 KB seeds; keep it short.
+FUZZMINIMIZE ?= 5s
 BENCHTIME ?= 1s
 # netgo,osusergo: a static binary with the pure-Go DNS resolver and user
 # lookup. perechen calls no C; linking glibc for those two only cost the
@@ -58,7 +60,7 @@ FUZZ_TARGETS ?= ./rules:FuzzParse ./rules:FuzzSplitCell ./config:FuzzParse ./syn
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "== $$pkg $$name"; \
-	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg; \
 	done
 
 fuzz-list:

@@ -70,7 +70,7 @@ func loadCorpusFile(t testing.TB, path string) *corpusFile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rel, _ := filepath.Rel(corpusDir, path)
+	rel, _ := filepath.Rel(filepath.Dir(filepath.Dir(path)), path) // relative to the corpus root: "clean/…", "defects/…"
 	f := &corpusFile{name: filepath.ToSlash(rel), clean: strings.HasPrefix(filepath.ToSlash(rel), "clean/"), profile: DefaultProfile}
 	type section struct {
 		name   string
@@ -145,15 +145,21 @@ func mustWant(t testing.TB, path, val string) string {
 
 func loadCorpus(t testing.TB) []*corpusFile {
 	t.Helper()
+	return loadCorpusDir(t, corpusDir)
+}
+
+// loadCorpusDir loads the clean/ and defects/ registries under root.
+func loadCorpusDir(t testing.TB, root string) []*corpusFile {
+	t.Helper()
 	var files []*corpusFile
 	for _, dir := range []string{"clean", "defects"} {
-		paths, _ := filepath.Glob(filepath.Join(corpusDir, dir, "*.tsv"))
+		paths, _ := filepath.Glob(filepath.Join(root, dir, "*.tsv"))
 		for _, p := range paths {
 			files = append(files, loadCorpusFile(t, p))
 		}
 	}
 	if len(files) == 0 {
-		t.Fatal("no corpus files in " + corpusDir)
+		t.Fatal("no corpus files in " + root)
 	}
 	return files
 }

@@ -35,6 +35,9 @@ type Touchpoint struct {
 	KindAt Ref    `json:"kind_at"`
 	At     Span   `json:"at"`
 	Needs  []Need `json:"needs"`
+	// SharedNeeds: the touchpoint shares a cell with others whose needs
+	// could not be told apart, so it is not "without needs".
+	SharedNeeds bool `json:"-"`
 }
 
 // Need is one satisfied client need from column 4.

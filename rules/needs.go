@@ -36,11 +36,14 @@ func classifyNeedText(pr *Profile, org *orgMatcher, text string) (needClass, voc
 		return needKnown, m
 	case matchSynonym:
 		return needSynonym, m
-	case matchTypo:
-		return needTypo, m
 	}
+	// «консультации» on the row under «Получение» is half a need, not a
+	// typo of «Консультация»
 	if isFragment(idx, text) {
 		return needFragment, vocabMatch{}
+	}
+	if m.How == matchTypo {
+		return needTypo, m
 	}
 	if _, ok := idx.kinds[Normalize(text)]; ok {
 		return needMisplaced, vocabMatch{}

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -55,7 +57,32 @@ func newOrgMatcher(p *Profile, title string) *orgMatcher {
 	for _, name := range append(append([]string{}, p.Organisation...), titleOrganisations(title)...) {
 		m.addName(name)
 	}
+	for _, d := range titleDefinitions(title) {
+		t := tokens(d)
+		m.standIns = append(m.standIns, t)
+		if isAcronym(d) {
+			m.acronyms[t[0]] = true
+		}
+	}
 	return m
+}
+
+// definitionRe finds what the title defines in brackets, the way the
+// Порядок defines «ОИВ»: «(далее – ГЖИ Самарской области)» or just
+// «(ГЖИ Самарской области)».
+var definitionRe = regexp.MustCompile(`\((?:далее\s*[–—-]\s*)?([^()]{2,80})\)`)
+
+// titleDefinitions are the short names the title rows define for the
+// organisation: bracketed text that begins with an acronym or names a body.
+func titleDefinitions(title string) []string {
+	var out []string
+	for _, m := range definitionRe.FindAllStringSubmatch(foldSpaces(title), -1) {
+		d := strings.TrimSpace(m[1])
+		if isAcronym(d) || isBodyWord(tokenKey(strings.Fields(d)[0])) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // addName learns an organisation's name and its acronym.
@@ -84,10 +111,11 @@ func isAcronym(s string) bool {
 
 // acronymOf builds the usual abbreviation of a body's name from the
 // initials of its words before the region («Министерство информации и
-// молодежной политики Московской области» → «мимп»): only names that
-// begin with a body word have one.
+// молодежной политики Московской области» → «мимп», «Государственная
+// жилищная инспекция …» → «гжи»): only names with a body word among their
+// first three words have one.
 func acronymOf(t []string) string {
-	if len(t) < 2 || !isBodyWord(t[0]) {
+	if len(t) < 2 || !slices.ContainsFunc(t[:min(3, len(t))], isBodyWord) {
 		return ""
 	}
 	end := len(t)
@@ -207,7 +235,16 @@ func titleOrganisations(title string) []string {
 	words := strings.Fields(foldSpaces(title))
 	var out []string
 	for i := 0; i < len(words); i++ {
-		if !startsUpper(words[i]) || !isBodyWord(tokenKey(words[i])) {
+		if !isBodyWord(tokenKey(words[i])) {
+			continue
+		}
+		start := i // «Государственной жилищной инспекции»: the name starts at its capital
+		for k := 1; k <= 2 && i-k >= 0; k++ {
+			if startsUpper(words[i-k]) {
+				start = i - k
+			}
+		}
+		if !startsUpper(words[start]) {
 			continue
 		}
 		end := min(i+8, len(words))
@@ -217,7 +254,7 @@ func titleOrganisations(title string) []string {
 				break
 			}
 		}
-		out = append(out, strings.Join(words[i:end], " "))
+		out = append(out, strings.Join(words[start:end], " "))
 		i = end - 1
 	}
 	return out

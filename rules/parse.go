@@ -34,6 +34,7 @@ type parser struct {
 	blank   []int // blank rows seen since the last data row
 	proc    *Process
 	tp      *Touchpoint
+	org     *orgMatcher // the organisation's names, known once the title is read
 	// cellRules are the text rules run on every cell of the table.
 	cellRules  []*Rule
 	cleanText  map[string]bool     // raw texts the cell rules found nothing in
@@ -84,6 +85,7 @@ func (ps *parser) run() {
 		return
 	}
 	ps.readTitle(h)
+	ps.org = newOrgMatcher(ps.p, ps.reg.Title)
 	ps.readHeader(h)
 	// The data starts below the header's block: merges hanging from it and
 	// the column-number row (Registry.Body finds the same rows).

@@ -27,7 +27,7 @@ func (ps *parser) readTouchpoints(rc rowCells) {
 		ps.addNeeds(r, needs)
 		return
 	}
-	names := splitCell(rc.rawTp, ps.idx.touchpoints.phrases, nil)
+	names := ps.joinOrganisation(splitCell(rc.rawTp, ps.idx.touchpoints.phrases, nil))
 	kinds := splitCell(rc.rawKind, ps.idx.kindPhrases, nil)
 	if len(names) <= 1 {
 		ps.newTouchpoint(r, rc.tp, rc.kind)
@@ -37,7 +37,10 @@ func (ps *parser) readTouchpoints(rc rowCells) {
 	ps.reportFix(OneTouchpointPerRow, ps.ref(r, ps.cols[colTouchpoint]),
 		"Разнесите точки по отдельным строкам: одна точка взаимодействия — одна строка со своими потребностями и видом.",
 		"В одной ячейке записаны %d точки взаимодействия: %s.", len(names), quoteList(names))
-	groups := groupNeeds(needs, len(names))
+	groups := ps.lineNeeds(rc.rawNeeds, len(names))
+	if groups == nil {
+		groups = groupNeeds(needs, len(names))
+	}
 	for i, name := range names {
 		kind := ""
 		switch {
@@ -49,8 +52,30 @@ func (ps *parser) readTouchpoints(rc rowCells) {
 		ps.newTouchpoint(r, name, kind)
 		if i < len(groups) {
 			ps.addNeeds(r, groups[i])
+		} else if len(needs) > 0 {
+			ps.tp.SharedNeeds = true // the cell's needs could not be told apart
 		}
 	}
+}
+
+// lineNeeds shares a needs cell among n touchpoints written one per line
+// when it has exactly n lines too: line i holds the needs of touchpoint i.
+// nil when the lines do not match up.
+func (ps *parser) lineNeeds(raw string, n int) [][]string {
+	var lines []string
+	for _, l := range splitLineBreaks(raw) {
+		if Clean(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != n {
+		return nil
+	}
+	groups := make([][]string, n)
+	for i, l := range lines {
+		groups[i] = ps.splitNeeds(l)
+	}
+	return groups
 }
 
 func (ps *parser) newTouchpoint(r int, name, kind string) {
@@ -123,4 +148,26 @@ func quoteList(items []string) string {
 		s += fmt.Sprintf("«%s»", short(it))
 	}
 	return s
+}
+
+// joinOrganisation glues a line that only names the organisation to the
+// touchpoint before it: «Электронная почта» / «Министерства» wrapped over
+// two lines of a cell is one touchpoint, п. 4.1.9.
+func (ps *parser) joinOrganisation(names []string) []string {
+	if len(names) < 2 {
+		return names
+	}
+	out := names[:1:1]
+	for _, n := range names[1:] {
+		last := out[len(out)-1]
+		joined := last + " " + n
+		if ps.idx.touchpoints.resolve(n, ps.org, false).Item == nil && ps.org.mention(tokens(n)) {
+			if m := ps.idx.touchpoints.resolve(joined, ps.org, false); m.Item != nil && m.How != matchTypo {
+				out[len(out)-1] = joined
+				continue
+			}
+		}
+		out = append(out, n)
+	}
+	return out
 }

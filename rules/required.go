@@ -52,7 +52,7 @@ var NeedRequired = &Rule{
 func checkNeedRequired(p *Pass) {
 	col := p.Registry.Columns[colNeeds]
 	eachTouchpoint(p.Registry, func(_ *Process, t *Touchpoint) {
-		if len(t.Needs) == 0 && t.Name != "" {
+		if len(t.Needs) == 0 && t.Name != "" && !t.SharedNeeds {
 			at := Ref{Sheet: t.NameAt.Sheet, Row: t.NameAt.Row, Col: col}
 			p.Report(at, fmt.Sprintf("Для точки «%s» не указаны удовлетворяемые потребности клиента.", short(t.Name)),
 				"Впишите в графу 4 потребности из п. 2.6.1–2.6.9, по одной в строке.")
