@@ -151,6 +151,10 @@ type GoogleSheets struct {
 	// and skips unchanged reads; it needs the Drive API enabled and adds
 	// the scope drive.metadata.readonly.
 	DriveVersionCheck bool `yaml:"drive_version_check,omitempty"`
+	// ProtectHeader: `perechen setup-sheet` also puts a warning-only
+	// protected range on the form's header and column-number rows, so an
+	// edit there asks for confirmation. The daemon never uses it.
+	ProtectHeader bool `yaml:"protect_header,omitempty"`
 }
 
 // XLSX is a source kept in a workbook on a share.

@@ -471,6 +471,7 @@ func (d *decoder) sheets(n *yaml.Node, path string) *GoogleSheets {
 		"credentials":         d.str(&g.Credentials),
 		"endpoint":            d.str(&g.Endpoint),
 		"drive_version_check": d.boolean(&g.DriveVersionCheck),
+		"protect_header":      d.boolean(&g.ProtectHeader),
 	})
 	if g.SpreadsheetID == "" {
 		d.errf(n, join(path, "spreadsheet_id"), "required: the ID from the sheet's URL (…/spreadsheets/d/<ID>/edit)")

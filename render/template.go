@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/perechen-oiv/perechen/internal/xlsxlists"
 	"github.com/perechen-oiv/perechen/rules"
 )
 
@@ -18,9 +19,7 @@ type TemplateOptions struct {
 	Organisation string // written under the title
 }
 
-// Sheet names of the template.
 const (
-	templateListsSheet = "Справочники"
 	// templateRows is how far down the drop-downs reach.
 	templateRows = 2000
 	// templateMaxExamples bounds ExampleRows: examples are illustrations.
@@ -29,9 +28,10 @@ const (
 
 // WriteTemplate writes the blank official form for staff to start from:
 // the profile's captions, optional column-number row, placeholder rows and
-// drop-downs for the touchpoint names (п. 4.1/4.2) and the kind labels. The
-// lists stand on the hidden sheet "Справочники" (a typed list is limited to
-// 255 characters). The same profile and options give the same bytes.
+// drop-downs of graphs 3–5 (touchpoints of п. 4.1/4.2 with the
+// organisation's name in the slot where the profile asks, needs, kinds).
+// The lists stand on a hidden sheet (xlsxlists.Sheet). The same profile
+// and options give the same bytes.
 func WriteTemplate(w io.Writer, p *rules.Profile, opts TemplateOptions) error {
 	if p == nil {
 		return errors.New("шаблон: не указан профиль Порядка")
@@ -51,6 +51,8 @@ func WriteTemplate(w io.Writer, p *rules.Profile, opts TemplateOptions) error {
 	org := strings.TrimSpace(opts.Organisation)
 	if org == "" {
 		org = "[наименование органа]"
+	} else {
+		p = p.WithOrganisation(org)
 	}
 	h := xlsxHead{Title: title, Organisation: org, Captions: officialCaptions(p), NumberRow: opts.NumberRow}
 	sw, first, err := x.start(h, func(first int) error { return x.dropDowns(p, first) })
@@ -103,46 +105,17 @@ func templateSection(clause string) string {
 	return clause
 }
 
-// dropDowns writes the vocabularies on the hidden sheet and validates the
-// touchpoint (graph 3) and kind (graph 5) columns against them.
+// dropDowns puts the drop-downs of graphs 3, 4 and 5 (rules.DropDowns,
+// the same perechen setup-sheet puts on a live sheet) on the form's rows.
+// The blank is written one need per row, so graph 4 gets its list too; the
+// kinds, which the Порядок allows no other value for, refuse other text.
 func (x *xlsxForm) dropDowns(p *rules.Profile, first int) error {
-	f := x.f
-	if _, err := f.NewSheet(templateListsSheet); err != nil {
-		return err
+	var lists []xlsxlists.List
+	for _, dd := range p.DropDowns() {
+		col := rules.ColumnName(dd.Graph - 1)
+		lists = append(lists, xlsxlists.List{DropDown: dd, Strict: dd.Closed,
+			Sqref: fmt.Sprintf("%s%d:%s%d", col, first, col, first+templateRows-1)})
 	}
-	names, kinds := p.TouchpointNames(), p.KindLabels()
-	if err := f.SetSheetCol(templateListsSheet, "A1", &names); err != nil {
-		return err
-	}
-	if err := f.SetSheetCol(templateListsSheet, "B1", &kinds); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(templateListsSheet, "A", "B", 60); err != nil {
-		return err
-	}
-	if err := f.SetSheetVisible(templateListsSheet, false); err != nil {
-		return err
-	}
-	var paragraphs []string
-	for _, k := range p.Kinds {
-		paragraphs = append(paragraphs, k.Paragraph)
-	}
-	last := first + templateRows - 1
-	tp := excelize.NewDataValidation(true)
-	tp.Sqref = fmt.Sprintf("C%d:C%d", first, last)
-	tp.SetSqrefDropList(fmt.Sprintf("'%s'!$A$1:$A$%d", templateListsSheet, len(names)))
-	tp.SetInput("Точка взаимодействия", "Выберите точку из перечня п. "+strings.Join(paragraphs, ", ")+" Порядка.")
-	// a warning, not a stop: the Порядок accepts abbreviations such as «СЭД»
-	tp.SetError(excelize.DataValidationErrorStyleWarning, "Точка не из перечня",
-		"Такой точки нет в п. "+strings.Join(paragraphs, ", ")+" Порядка. Выберите точку из списка или оставьте, если она согласована.")
-	if err := f.AddDataValidation(x.sheet, tp); err != nil {
-		return err
-	}
-	kind := excelize.NewDataValidation(true)
-	kind.Sqref = fmt.Sprintf("E%d:E%d", first, last)
-	kind.SetSqrefDropList(fmt.Sprintf("'%s'!$B$1:$B$%d", templateListsSheet, len(kinds)))
-	kind.SetInput("Вид точки", "Выберите: «"+strings.Join(kinds, "» или «")+"».")
-	kind.SetError(excelize.DataValidationErrorStyleStop, "Неверный вид точки",
-		"В графе 5 указывается вид точки: «"+strings.Join(kinds, "» или «")+"» (п. "+strings.Join(paragraphs, ", ")+" Порядка).")
-	return f.AddDataValidation(x.sheet, kind)
+	_, _, err := xlsxlists.Set(x.f, x.sheet, lists)
+	return err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/perechen-oiv/perechen/internal/xlsxlists"
 	"github.com/perechen-oiv/perechen/rules"
 	psync "github.com/perechen-oiv/perechen/sync"
 )
@@ -69,7 +70,7 @@ func pxCheckDropDowns(t *testing.T, data []byte, p *rules.Profile, reg *rules.Re
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if v, _ := f.GetSheetVisible(templateListsSheet); v {
+	if v, _ := f.GetSheetVisible(xlsxlists.Sheet); v {
 		t.Error("the lists sheet is visible")
 	}
 	if f.GetSheetList()[f.GetActiveSheetIndex()] != xlsxSheet {
@@ -82,27 +83,36 @@ func pxCheckDropDowns(t *testing.T, data []byte, p *rules.Profile, reg *rules.Re
 	lists := map[string][]string{}
 	for _, dv := range dvs {
 		col := dv.Sqref[:1]
-		ref := strings.TrimPrefix(dv.Formula1, "'"+templateListsSheet+"'!")
+		ref := strings.TrimPrefix(dv.Formula1, "'"+xlsxlists.Sheet+"'!")
 		if dv.Type != "list" || ref == dv.Formula1 {
-			t.Errorf("validation %s: type %s formula %q, want a list on %s", dv.Sqref, dv.Type, dv.Formula1, templateListsSheet)
+			t.Errorf("validation %s: type %s formula %q, want a list on %s", dv.Sqref, dv.Type, dv.Formula1, xlsxlists.Sheet)
 			continue
 		}
 		from, to, _ := strings.Cut(strings.ReplaceAll(ref, "$", ""), ":")
 		c0, r0, _ := excelize.CellNameToCoordinates(from)
 		_, r1, _ := excelize.CellNameToCoordinates(to)
 		for r := r0; r <= r1; r++ {
-			v, _ := f.GetCellValue(templateListsSheet, xlsxCell(r, c0))
+			v, _ := f.GetCellValue(xlsxlists.Sheet, xlsxCell(r, c0))
 			lists[col] = append(lists[col], v)
 		}
 		if first := reg.HeaderAt.Row + 3; !strings.HasPrefix(dv.Sqref, col+pxItoa(first)+":") {
 			t.Errorf("validation %s does not start at the first data row %d", dv.Sqref, first)
 		}
 	}
-	if got, want := strings.Join(lists["C"], "|"), strings.Join(p.TouchpointNames(), "|"); got != want {
+	c := p.Choices()
+	if got, want := strings.Join(lists["C"], "|"), strings.Join(c.Touchpoints, "|"); got != want {
 		t.Errorf("touchpoint list\n got %s\nwant %s", got, want)
 	}
-	if got, want := strings.Join(lists["E"], "|"), strings.Join(p.KindLabels(), "|"); got != want {
+	if got, want := strings.Join(lists["D"], "|"), strings.Join(c.Needs, "|"); got != want {
+		t.Errorf("needs list\n got %s\nwant %s", got, want)
+	}
+	if got, want := strings.Join(lists["E"], "|"), strings.Join(c.Kinds, "|"); got != want {
 		t.Errorf("kind list %s, want %s", got, want)
+	}
+	for _, dv := range dvs {
+		if stop := dv.ErrorStyle != nil && *dv.ErrorStyle == "stop"; stop != (dv.Sqref[:1] == "E") {
+			t.Errorf("validation %s: error style %v; only the kinds refuse other text", dv.Sqref, *dv.ErrorStyle)
+		}
 	}
 }
 

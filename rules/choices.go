@@ -11,7 +11,7 @@ import (
 // profile it came from.
 type Choices struct {
 	Touchpoints []string // graph 3: п. 4.1, then п. 4.2, in the Порядок's order
-	Needs       []string // graph 4: п. 2.6.1–2.6.8 (п. 2.6.9 allows others)
+	Needs       []string // graph 4: п. 2.6.1–2.6.8, one need each (п. 2.6.9 allows others)
 	Kinds       []string // graph 5: the kind labels
 }
 
@@ -33,7 +33,10 @@ func (p *Profile) Choices() Choices {
 		c.Touchpoints = append(c.Touchpoints, name)
 	}
 	for _, n := range p.Needs {
-		if len(n.Parts) == 0 && !strings.Contains(n.Text, ", обращения, запроса") { // the combined wordings are for reading, not choosing
+		switch {
+		case len(n.Parts) > 0: // п. 2.6.5 names three needs at once: each is a choice
+			c.Needs = append(c.Needs, n.Parts...)
+		case !strings.Contains(n.Text, ", обращения, запроса"): // the combined wordings are for reading, not choosing
 			c.Needs = append(c.Needs, n.Text)
 		}
 	}

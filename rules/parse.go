@@ -87,15 +87,11 @@ func (ps *parser) run() {
 	ps.readTitle(h)
 	ps.org = newOrgMatcher(ps.p, ps.reg.Title)
 	ps.readHeader(h)
-	start := h + 1
-	if isColumnNumberRow(ps.g, start, ps.cols) {
-		start++
-	}
-	for r := start; r < len(ps.g.Cells); r++ {
+	// The data starts below the header's block: merges hanging from it and
+	// the column-number row (Registry.Body finds the same rows).
+	for r := headerBlockEnd(ps.g, h, ps.cols) + 1; r < len(ps.g.Cells); r++ {
 		if ps.isHeaderRow(r) {
-			if isColumnNumberRow(ps.g, r+1, ps.cols) {
-				r++
-			}
+			r = headerBlockEnd(ps.g, r, ps.cols)
 			continue // the header repeated at a page break
 		}
 		ps.readRow(r)

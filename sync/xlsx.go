@@ -74,6 +74,8 @@ type XLSXSource struct {
 	last     fileState // the last Fetch
 	copyKey  string    // what the copy currently holds (copy mode)
 	copyPath string
+	// sheetReason is the last logged choice of the sheet holding the form.
+	sheetReason string
 }
 
 // fileState identifies the bytes a snapshot was read from.
@@ -146,13 +148,9 @@ func (s *XLSXSource) Link(ref rules.Ref) string {
 // Fetch reads the file (bounded in size) and remembers its identity for
 // the write that follows.
 func (s *XLSXSource) Fetch(ctx context.Context) (*Snapshot, error) {
-	data, st, err := s.readFile()
+	_, st, g, err := s.readGrid()
 	if err != nil {
 		return nil, err
-	}
-	g, _, err := ReadXLSXSheet(data, s.cfg.Sheet, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.cfg.Path, err)
 	}
 	st.gridHash = HashGrid(g)
 	s.mu.Lock()
@@ -230,6 +228,26 @@ func (s *XLSXSource) readFile() ([]byte, fileState, error) {
 	return data, fileState{size: int64(len(data)), mtime: info.ModTime(), sum: hex.EncodeToString(sum[:]), perm: info.Mode().Perm()}, nil
 }
 
+// readGrid reads the file and the sheet holding the form.
+func (s *XLSXSource) readGrid() ([]byte, fileState, rules.Grid, error) {
+	data, st, err := s.readFile()
+	if err != nil {
+		return nil, st, rules.Grid{}, err
+	}
+	g, reason, err := ReadXLSXSheet(data, s.cfg.Sheet, nil)
+	if err != nil {
+		return nil, st, rules.Grid{}, fmt.Errorf("%s: %w", s.cfg.Path, err)
+	}
+	s.mu.Lock()
+	changed := reason != s.sheetReason
+	s.sheetReason = reason
+	s.mu.Unlock()
+	if changed && reason != "" {
+		s.log.WithFields(logrus.Fields{"sheet": g.Sheet, "reason": reason}).Info("sheet chosen by its header")
+	}
+	return data, st, g, nil
+}
+
 // WriteNotes writes the changes as comments (see XLSXSource for the modes)
 // and logs what it did.
 func (s *XLSXSource) WriteNotes(ctx context.Context, snap *Snapshot, changes []NoteChange) error {
@@ -290,22 +308,33 @@ func (s *XLSXSource) writeNotes(snap *Snapshot, changes []NoteChange) (wrote boo
 		s.copyKey = key
 		return true, nil
 	}
-	if err := publish.WriteFileAtomic(s.cfg.Path+".bak", data, st.perm); err != nil {
-		return false, fmt.Errorf("резервная копия %s.bak не записана, файл не изменён: %v", s.cfg.Path, err)
-	}
-	// Last look before replacing: a person may have saved or opened the file
-	// while we annotated it.
-	if lock := lockFile(s.cfg.Path); lock != "" {
-		return false, fmt.Errorf("%s: %w (%s)", s.cfg.Path, ErrFileLocked, filepath.Base(lock))
-	}
-	if info, err := os.Stat(s.cfg.Path); err != nil || info.Size() != st.size || !info.ModTime().Equal(st.mtime) {
-		return false, ErrSheetMoved
-	}
-	if err := publish.WriteFileAtomic(s.cfg.Path, out, st.perm); err != nil {
-		return false, fmt.Errorf("файл %s не записан (он не изменён): %v", s.cfg.Path, err)
+	if err := replaceInPlace(s.cfg.Path, data, st, out); err != nil {
+		return false, err
 	}
 	s.last = fileState{} // the next write needs a fresh read
 	return true, nil
+}
+
+// replaceInPlace replaces the workbook at path, read as data (st), with
+// out: the previous bytes kept as path.bak, a last look for a lock file
+// (ErrFileLocked) or a change since the read (ErrSheetMoved), then an
+// atomic replace. A person saving meanwhile loses nothing.
+func replaceInPlace(path string, data []byte, st fileState, out []byte) error {
+	if err := publish.WriteFileAtomic(path+".bak", data, st.perm); err != nil {
+		return fmt.Errorf("резервная копия %s.bak не записана, файл не изменён: %v", path, err)
+	}
+	// Last look before replacing: a person may have saved or opened the file
+	// while we changed it.
+	if lock := lockFile(path); lock != "" {
+		return fmt.Errorf("%s: %w (%s)", path, ErrFileLocked, filepath.Base(lock))
+	}
+	if info, err := os.Stat(path); err != nil || info.Size() != st.size || !info.ModTime().Equal(st.mtime) {
+		return ErrSheetMoved
+	}
+	if err := publish.WriteFileAtomic(path, out, st.perm); err != nil {
+		return fmt.Errorf("файл %s не записан (он не изменён): %v", path, err)
+	}
+	return nil
 }
 
 func (a fileState) sameBytes(b fileState) bool {

@@ -52,15 +52,16 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"lint":     {"проверить Перечень (XLSX) по Порядку", runLint},
-		"check":    {"проверить Перечни из конфигурации и записать замечания в примечания к ячейкам", runCheck},
-		"publish":  {"опубликовать Перечень источника сейчас (--dry-run: показать, что и куда)", runPublish},
-		"rules":    {"перечислить правила проверки и пункты Порядка", runRules},
-		"render":   {"записать Перечень в официальной форме: HTML, PDF, XLSX, CSV, JSON", runRender},
-		"template": {"записать пустой бланк Перечня (XLSX) по форме Порядка", runTemplate},
-		"run":      {"служба: проверять Перечни по расписанию и публиковать на сайте", runRun},
-		"history":  {"история изменений опубликованных версий Перечня и их утверждений", runHistory},
-		"approve":  {"утвердить версию Перечня, ждущую утверждения (п. 5.1–5.2), для публикации", runApprove},
+		"lint":        {"проверить Перечень (XLSX) по Порядку", runLint},
+		"check":       {"проверить Перечни из конфигурации и записать замечания в примечания к ячейкам", runCheck},
+		"publish":     {"опубликовать Перечень источника сейчас (--dry-run: показать, что и куда)", runPublish},
+		"rules":       {"перечислить правила проверки и пункты Порядка", runRules},
+		"render":      {"записать Перечень в официальной форме: HTML, PDF, XLSX, CSV, JSON", runRender},
+		"template":    {"записать пустой бланк Перечня (XLSX) по форме Порядка", runTemplate},
+		"setup-sheet": {"поставить в таблицу источника выпадающие списки граф 3–5 по Порядку (--dry-run: показать план)", runSetupSheet},
+		"run":         {"служба: проверять Перечни по расписанию и публиковать на сайте", runRun},
+		"history":     {"история изменений опубликованных версий Перечня и их утверждений", runHistory},
+		"approve":     {"утвердить версию Перечня, ждущую утверждения (п. 5.1–5.2), для публикации", runApprove},
 	}
 }
 
@@ -103,7 +104,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-12s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nСправка по команде: perechen <команда> --help")
 }

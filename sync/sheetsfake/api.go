@@ -264,15 +264,28 @@ func (f *Fake) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var writes []NoteWrite
+	var (
+		writes  []NoteWrite
+		setups  []func() // data validation and protected ranges (setup.go)
+		replies = make([]any, len(req.Requests))
+	)
 	for i, raw := range req.Requests {
-		ws, err := f.planRequest(raw)
+		replies[i] = map[string]any{}
+		apply, reply, isSetup, err := f.planSetupRequest(raw)
+		if !isSetup {
+			var ws []NoteWrite
+			ws, err = f.planRequest(raw)
+			writes = append(writes, ws...)
+		}
 		if err != nil {
 			f.counts["rejected"]++
 			apiError(w, http.StatusBadRequest, "INVALID_ARGUMENT", fmt.Sprintf("Invalid requests[%d]: %v", i, err), 0)
 			return
 		}
-		writes = append(writes, ws...)
+		if isSetup {
+			setups = append(setups, apply)
+			replies[i] = reply
+		}
 	}
 	for _, nw := range writes {
 		for _, sh := range f.sheets {
@@ -281,12 +294,12 @@ func (f *Fake) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	f.batches = append(f.batches, writes)
-	f.version++ // a note write is a change of the file, for Drive too
-	replies := make([]any, len(req.Requests))
-	for i := range replies {
-		replies[i] = map[string]any{}
+	for _, apply := range setups {
+		apply()
 	}
+	f.version++ // a note write is a change of the file, for Drive too
+	f.batches = append(f.batches, writes)
+	f.requests = append(f.requests, req.Requests)
 	writeJSON(w, r, map[string]any{"spreadsheetId": f.ID, "replies": replies})
 }
 
@@ -435,6 +448,9 @@ func (f *Fake) bounds(g *gridRange) ([4]int, error) {
 }
 
 func gridSize(sh *sheet) (rows, cols int) {
+	if sh.rows > 0 { // set by SetGridSize
+		return sh.rows, sh.cols
+	}
 	rows, cols = max(1000, len(sh.cells), sh.formattedRows), 26
 	for _, row := range sh.cells {
 		cols = max(cols, len(row))

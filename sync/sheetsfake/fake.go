@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -54,6 +55,8 @@ type Fake struct {
 	gzipFree    chan *compressor // gzipSlots slots: a compressor, or nil before first use
 	counts      map[string]int
 	batches     [][]NoteWrite
+	requests    [][]json.RawMessage
+	nextRangeID int64
 	faults      []fault
 	tokenFaults []int
 	delay       time.Duration
@@ -75,6 +78,10 @@ type sheet struct {
 	// formattedRows is how many rows carry formatting: Sheets lists them
 	// all in rowData, empty or not.
 	formattedRows int
+	// validations, protected and the grid size: see setup.go.
+	validations map[[2]int]Validation
+	protected   []ProtectedRange
+	rows, cols  int
 }
 
 type fault struct {
@@ -309,6 +316,7 @@ func (f *Fake) InsertRow(title string, row int) {
 		sh.typed = shifted
 	}
 	f.version++
+	sh.shiftSetup(row)
 }
 
 // DeleteRow deletes a row, shifting cells, notes and merges below it up, as
@@ -412,6 +420,7 @@ func (f *Fake) ResetCounts() {
 	defer f.mu.Unlock()
 	f.counts = map[string]int{}
 	f.batches = nil
+	f.requests = nil
 }
 
 // Batches lists the notes each applied batchUpdate wrote, in order.

@@ -156,6 +156,9 @@ func (f *Fake) sheetJSON(sh *sheet, index int, withData bool, ranges []cellBound
 	if merges != nil {
 		out["merges"] = merges
 	}
+	if pr := protectedJSON(sh); pr != nil {
+		out["protectedRanges"] = pr
+	}
 	if withData {
 		var data []any
 		for _, b := range ranges {
@@ -175,6 +178,10 @@ func (sh *sheet) gridData(b cellBounds, locale string, view func(string) string)
 		last--
 	}
 	last = max(last, sh.formattedRows-1)
+	ruleWidth := validationWidths(sh) // rows with data validation come back too
+	for r := range ruleWidth {
+		last = max(last, r)
+	}
 	if b.row1 >= 0 {
 		last = min(last, b.row1-1)
 	}
@@ -185,8 +192,8 @@ func (sh *sheet) gridData(b cellBounds, locale string, view func(string) string)
 			row = sh.cells[r]
 		}
 		var values []any
-		for c := b.col0; c < len(row) && (b.col1 < 0 || c < b.col1); c++ {
-			values = append(values, sh.cellJSON(r, c, row[c], view))
+		for c := b.col0; c < max(len(row), ruleWidth[r]) && (b.col1 < 0 || c < b.col1); c++ {
+			values = append(values, sh.cellJSON(r, c, sh.at(r, c), view))
 		}
 		for len(values) > 0 && len(values[len(values)-1].(map[string]any)) == 0 {
 			values = values[:len(values)-1]
@@ -219,8 +226,13 @@ func (sh *sheet) gridData(b cellBounds, locale string, view func(string) string)
 // its number, format, link or chip; formattedValue is what the cell shows.
 func (sh *sheet) cellJSON(r, c int, cell rules.Cell, view func(string) string) map[string]any {
 	v := map[string]any{}
+	if dv, ok := sh.validations[[2]int{r, c}]; ok {
+		v["dataValidation"] = dv.json()
+	}
 	if tv, ok := sh.typed[[2]int{r, c}]; ok {
-		v = tv.json(cell.Value)
+		for k, x := range tv.json(cell.Value) {
+			v[k] = x
+		}
 		v["formattedValue"] = cell.Value
 	} else if cell.Value != "" {
 		v["formattedValue"] = cell.Value
