@@ -57,17 +57,20 @@ func planAttempt(linted, now *rules.Grid, changes []NoteChange, lintedRows map[s
 }
 
 // rowMoved reports whether row r may no longer be the row that was linted:
-// it or the row above it went blank or stopped being blank (a row inserted,
-// deleted or emptied there), or a row around it (r-1…r+1) now holds the
-// values of another row of the linted grid (rows inserted, deleted or
-// moved). An edit of a cell leaves a row that matches no other row, and a
-// row inserted below r moves nothing of r, so neither counts. Rows that
+// its values changed at all (an edit there, or another row in its place
+// that was blank or edited at lint — the model test found a row moved down
+// and edited while a blank one took its place, which no neighbour gave
+// away), the row above it went blank or stopped being blank (a row
+// inserted, deleted or emptied there), or a row around it (r-1…r+1) now
+// holds the values of another row of the linted grid (rows inserted,
+// deleted or moved). An edit elsewhere, or a row inserted below r, moves
+// nothing of r. Rows that
 // were identical at lint cannot be told apart, and whichever of them gets
 // the note holds the values its findings are about.
 func rowMoved(linted, now *rules.Grid, lintedRows map[string]bool, r int) bool {
 	for i := max(r-1, 0); i <= r+1; i++ {
 		k, was := rowKey(now, i), rowKey(linted, i)
-		if i <= r && (k == "") != (was == "") || k != "" && k != was && lintedRows[k] {
+		if i == r && k != was || i < r && (k == "") != (was == "") || k != "" && k != was && lintedRows[k] {
 			return true
 		}
 	}
