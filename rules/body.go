@@ -24,7 +24,7 @@ func (r *Registry) Body(g *Grid, p *Profile) Body {
 	b.HeaderEnd = headerBlockEnd(g, b.Header, r.Columns)
 	b.From = b.HeaderEnd + 1
 	b.To = b.From
-	for row := b.From; row < len(g.Cells); row++ {
+	for row, end := b.From, footerStart(g, b.From, r.Columns); row < end; row++ {
 		if headerCandidate(g, row) && isHeaderRow(g, row, idx) {
 			end := headerBlockEnd(g, row, r.Columns)
 			for x := row; x <= end; x++ {

@@ -59,7 +59,7 @@ func normalizeWord(w string) string {
 func writeFolded(b *strings.Builder, w string, cyr bool) {
 	for _, r := range w {
 		switch {
-		case isInvisible(r):
+		case isInvisible(r) || isFormatMark(r):
 			continue
 		case r < utf8.RuneSelf:
 			if cyr {
@@ -96,6 +96,14 @@ func isSpace(r rune) bool {
 		return true
 	}
 	return r >= 0x2000 && r <= 0x200a
+}
+
+// isFormatMark is a direction mark or another invisible format character
+// (U+200E, U+200F, U+202A–U+202E, U+2060–U+206F): it changes how text
+// shows, never what it says, so words compare without it
+// (invisible-characters reports it).
+func isFormatMark(r rune) bool {
+	return r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2060 && r <= 0x206f
 }
 
 func isInvisible(r rune) bool {

@@ -78,7 +78,7 @@ func titleDefinitions(title string) []string {
 	var out []string
 	for _, m := range definitionRe.FindAllStringSubmatch(foldSpaces(title), -1) {
 		d := strings.TrimSpace(m[1])
-		if isAcronym(d) || isBodyWord(tokenKey(strings.Fields(d)[0])) {
+		if first := tokenKey(strings.Fields(d)[0]); isAcronym(d) || isBodyWord(first) || isShortBodyName(first) {
 			out = append(out, d)
 		}
 	}
@@ -145,11 +145,13 @@ func hasAny(w string, list []string) bool {
 	return false
 }
 
-// isShortBodyName: the compound short names of ministries and regional
-// bodies («Минцифры», «Минэкономразвития», «Мособлимущество»).
+// isShortBodyName: the compound short names of ministries, state
+// committees and inspections, and regional bodies («Минцифры»,
+// «Минэкономразвития», «Госкомитет», «Госжилинспекция», «Мособлимущество»).
 func isShortBodyName(w string) bool {
 	n := utf8.RuneCountInString(w)
 	return n >= 6 && (strings.HasPrefix(w, "мин") && !strings.HasPrefix(w, "минут") && !strings.HasPrefix(w, "минимал") ||
+		strings.HasPrefix(w, "гос") && !strings.HasPrefix(w, "государств") && !strings.HasPrefix(w, "госуслуг") ||
 		strings.HasPrefix(w, "мособл") || strings.HasPrefix(w, "мосгор") || strings.HasPrefix(w, "облгос"))
 }
 

@@ -35,6 +35,8 @@ type parser struct {
 	proc    *Process
 	tp      *Touchpoint
 	org     *orgMatcher // the organisation's names, known once the title is read
+	// mergeOrigin: cells of graphs 4 and 5 under a vertical merge → its first row
+	mergeOrigin map[[2]int]int
 	// cellRules are the text rules run on every cell of the table.
 	cellRules  []*Rule
 	cleanText  map[string]bool     // raw texts the cell rules found nothing in
@@ -87,9 +89,12 @@ func (ps *parser) run() {
 	ps.readTitle(h)
 	ps.org = newOrgMatcher(ps.p, ps.reg.Title)
 	ps.readHeader(h)
+	ps.mergeOrigin = mergeOrigins(ps.g, ps.cols)
 	// The data starts below the header's block: merges hanging from it and
-	// the column-number row (Registry.Body finds the same rows).
-	for r := headerBlockEnd(ps.g, h, ps.cols) + 1; r < len(ps.g.Cells); r++ {
+	// the column-number row, and ends above the signatures under the table
+	// (Registry.Body finds the same rows).
+	from := headerBlockEnd(ps.g, h, ps.cols) + 1
+	for r, end := from, footerStart(ps.g, from, ps.cols); r < end; r++ {
 		if ps.isHeaderRow(r) {
 			r = headerBlockEnd(ps.g, r, ps.cols)
 			continue // the header repeated at a page break
@@ -144,7 +149,7 @@ func (ps *parser) readHeader(h int) {
 	ps.reg.HeaderAt = ps.ref(h, ps.cols[0])
 	for i, c := range ps.cols {
 		ps.reg.Header = append(ps.reg.Header, ps.value(h, c))
-		if i > 0 && c != ps.cols[i-1]+1 {
+		if i > 0 && c != ps.cols[0]+i {
 			ps.report(FormHeader, ps.ref(h, c),
 				"Графа %d «%s» стоит не на своём месте: графы формы идут подряд в порядке %s. Расставьте столбцы по форме Порядка.",
 				i+1, ps.p.Columns[i].Caption, "«"+strings.Join(ps.p.Captions(), "», «")+"»")
@@ -315,6 +320,7 @@ func (ps *parser) readRow(r int) {
 	if rc.empty() {
 		return
 	}
+	rc = ps.touchpointInProcessGraph(rc)
 	if !ps.startProcess(rc) {
 		return
 	}
@@ -412,6 +418,27 @@ func (ps *parser) startProcess(rc rowCells) bool {
 	return true
 }
 
+// touchpointInProcessGraph: a continuation row (no №, no touchpoint) whose
+// graph 2 holds a touchpoint of the Порядок's lists is that touchpoint typed
+// one graph too far left, not a new process without a number: reported as
+// misplaced and read as the row's touchpoint.
+func (ps *parser) touchpointInProcessGraph(rc rowCells) rowCells {
+	if ps.proc == nil || rc.num != "" || rc.tp != "" || rc.proc == "" || Normalize(rc.proc) == Normalize(ps.proc.Name) ||
+		rc.needs == "" && rc.kind == "" {
+		return rc
+	}
+	if m := ps.idx.touchpoints.resolve(rc.proc, ps.org, false); m.Item == nil || m.How == matchTypo {
+		return rc
+	}
+	at := ps.ref(rc.row, ps.cols[colProcess])
+	ps.emit(MisplacedText, MisplacedText.Severity, at, Fix{}, fmt.Sprintf("Перенесите точку в графу 3 «%s» (столбец %s).",
+		ps.p.Columns[colTouchpoint].Caption, ColumnName(ps.cols[colTouchpoint])),
+		"Точка взаимодействия «%s» стоит в графе 2 «%s», хотя строка продолжает процесс «%s».",
+		short(rc.proc), ps.p.Columns[colProcess].Caption, short(ps.proc.Name))
+	rc.tp, rc.rawTp, rc.proc = rc.proc, ps.raw(rc.row, ps.cols[colProcess]), ""
+	return rc
+}
+
 // repeatsProcess: the row repeats the current process's number (and its
 // name, or leaves the name empty). Many people fill every row of a process
 // that way instead of merging the cells; it continues the process.
@@ -441,6 +468,9 @@ func (ps *parser) newProcess(rc rowCells) {
 // alone: nothing else stands in the row, so removing the text leaves a
 // blank row to delete.
 func (ps *parser) misplaced(r, graph int, v string, alone bool) {
+	if isPlaceholder(ps.p, v) {
+		return // the template's «...» row: placeholder reports it
+	}
 	at := ps.ref(r, ps.cols[graph])
 	where := "графу, к которой он относится"
 	switch {

@@ -1,6 +1,9 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // readTouchpoints places the touchpoint, needs and kind cells of a row: a
 // touchpoint cell opens one touchpoint (or several, when a printed form ran
@@ -27,7 +30,11 @@ func (ps *parser) readTouchpoints(rc rowCells) {
 		ps.addNeeds(r, needs)
 		return
 	}
-	names := ps.joinOrganisation(splitCell(rc.rawTp, ps.idx.touchpoints.phrases, nil))
+	if rc.needs == "" || rc.kind == "" {
+		rc = ps.mergedOver(rc)
+		needs = ps.splitNeeds(rc.rawNeeds)
+	}
+	names := ps.splitListed(ps.joinOrganisation(splitCell(rc.rawTp, ps.idx.touchpoints.phrases, nil)))
 	kinds := splitCell(rc.rawKind, ps.idx.kindPhrases, nil)
 	if len(names) <= 1 {
 		ps.newTouchpoint(r, rc.tp, rc.kind)
@@ -168,6 +175,72 @@ func (ps *parser) joinOrganisation(names []string) []string {
 			}
 		}
 		out = append(out, n)
+	}
+	return out
+}
+
+// splitListed cuts a name at ',' or '/' when every piece is a touchpoint of
+// the lists: «СЭД, электронная почта Комитета», «Телефонная связь / личное
+// взаимодействие» are two touchpoints, however the second is capitalised.
+func (ps *parser) splitListed(names []string) []string {
+	var out []string
+	for _, n := range names {
+		pieces := strings.FieldsFunc(n, func(r rune) bool { return r == ',' || r == '/' })
+		if len(pieces) < 2 || !ps.allTouchpoints(pieces) {
+			out = append(out, n)
+			continue
+		}
+		for _, p := range pieces {
+			out = append(out, strings.TrimSpace(p))
+		}
+	}
+	return out
+}
+
+func (ps *parser) allTouchpoints(pieces []string) bool {
+	for _, p := range pieces {
+		switch ps.idx.touchpoints.resolve(p, ps.org, false).How {
+		case matchCanonical, matchAccepted, matchSynonym:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// mergedOver gives a new touchpoint the needs or kind of a cell merged down
+// over its row from a row above: a kind (or a list of needs) merged over
+// several touchpoints stands beside each of them, as the sheet and the
+// published form show it.
+func (ps *parser) mergedOver(rc rowCells) rowCells {
+	if rc.needs == "" {
+		if o, ok := ps.mergeOrigin[[2]int{rc.row, ps.cols[colNeeds]}]; ok {
+			rc.rawNeeds = ps.g.Value(o, ps.cols[colNeeds])
+			rc.needs = Clean(rc.rawNeeds)
+		}
+	}
+	if rc.kind == "" {
+		if o, ok := ps.mergeOrigin[[2]int{rc.row, ps.cols[colKind]}]; ok {
+			rc.rawKind = ps.g.Value(o, ps.cols[colKind])
+			rc.kind = Clean(rc.rawKind)
+		}
+	}
+	return rc
+}
+
+// mergeOrigins maps each cell of graphs 4 and 5 hidden under a vertical
+// merge to the merge's first row.
+func mergeOrigins(g *Grid, cols [5]int) map[[2]int]int {
+	out := map[[2]int]int{}
+	for _, m := range g.Merges {
+		for _, c := range []int{cols[colNeeds], cols[colKind]} {
+			if m.Col0 != c || m.Col1 != c || m.Row0 < 0 {
+				continue
+			}
+			for r := m.Row0 + 1; r <= m.Row1 && r-m.Row0 < 10000 && r < len(g.Cells); r++ {
+				out[[2]int{r, c}] = m.Row0
+			}
+		}
 	}
 	return out
 }
