@@ -16,19 +16,9 @@ var footerRe = regexp.MustCompile(`^(?i:исполнитель|исп\.|мини
 // table's, as the grif and signatures above the header are not.
 func footerStart(g *Grid, from int, cols [5]int) int {
 	end := from - 1
-	for r := from; r < len(g.Cells); r++ {
-		if footerLine(g, r, cols) {
-			continue // a signature line's «____ Е.Н. Кравцова» may stand in graph 4
-		}
-		if IsProcessNumber(g.Value(r, cols[colNumber])) {
+	for r := len(g.Cells) - 1; r >= from && end < from; r-- { // from the bottom: usually the last row is the table's
+		if tableRow(g, r, cols) && !footerLine(g, r, cols) { // a signature's «____ Е.Н. Кравцова» may stand in graph 4
 			end = r
-			continue
-		}
-		for _, c := range cols[colTouchpoint:] {
-			if Clean(g.Value(r, c)) != "" {
-				end = r
-				break
-			}
 		}
 	}
 	next := end + 1
@@ -53,6 +43,19 @@ func footerLine(g *Grid, r int, cols [5]int) bool {
 	}
 	for _, c := range g.Cells[r] {
 		if strings.Contains(c.Value, "____") {
+			return true
+		}
+	}
+	return false
+}
+
+// tableRow: the row has a process number or text in graphs 3–5.
+func tableRow(g *Grid, r int, cols [5]int) bool {
+	if IsProcessNumber(g.Value(r, cols[colNumber])) {
+		return true
+	}
+	for _, c := range cols[colTouchpoint:] {
+		if Clean(g.Value(r, c)) != "" {
 			return true
 		}
 	}
