@@ -55,7 +55,7 @@ func tableRow(g *Grid, r int, cols [5]int) bool {
 		return true
 	}
 	for _, c := range cols[colTouchpoint:] {
-		if Clean(g.Value(r, c)) != "" {
+		if cellText(g.Value(r, c)) != "" {
 			return true
 		}
 	}
@@ -64,7 +64,7 @@ func tableRow(g *Grid, r int, cols [5]int) bool {
 
 func rowBlank(g *Grid, r int) bool {
 	for _, c := range g.Cells[r] {
-		if Clean(c.Value) != "" {
+		if cellText(c.Value) != "" {
 			return false
 		}
 	}

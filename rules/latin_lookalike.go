@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // LatinLookalike: no Latin or Greek letters hidden inside Cyrillic words.
@@ -44,29 +45,46 @@ func checkLatinLookalike(p *Pass, at Ref, raw string) {
 		fmt.Sprintf("Перепечатайте русскими буквами: %s.", quoteList(fixed)), fix)
 }
 
-// fixLookalikes checks each hyphen-separated part of a word: a part mixing
-// Cyrillic letters with look-alikes gets them replaced; a part without
-// Cyrillic letters (VPN, Wi, Fi, IP) is left as it is.
+// fixLookalikes checks each run of letters of a word on its own (the parts
+// of «VPN-подключение», «Ветис.API»): a run mixing Cyrillic letters with
+// look-alikes gets them replaced; a run without Cyrillic letters (VPN, Wi,
+// Fi, IP, API) is left as it is.
 func fixLookalikes(w string) (string, bool) {
-	parts := strings.Split(w, "-")
+	var b strings.Builder
 	changed := false
-	for i, part := range parts {
-		if !hasCyrillic(part) || !hasForeignLetter(part) {
+	for i := 0; i < len(w); {
+		j := i
+		for j < len(w) {
+			r, size := utf8.DecodeRuneInString(w[j:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			j += size
+		}
+		if j == i { // a separator
+			_, size := utf8.DecodeRuneInString(w[i:])
+			b.WriteString(w[i : i+size])
+			i += size
 			continue
 		}
-		was := part
-		parts[i] = strings.Map(func(r rune) rune {
-			if c, ok := latinLookalikes[r]; ok {
-				return c
-			}
-			if c, ok := greekLookalikes[r]; ok {
-				return c
-			}
-			return r
-		}, part)
-		changed = changed || parts[i] != was
+		run := w[i:j]
+		if hasCyrillic(run) && hasForeignLetter(run) {
+			fixed := strings.Map(func(r rune) rune {
+				if c, ok := latinLookalikes[r]; ok {
+					return c
+				}
+				if c, ok := greekLookalikes[r]; ok {
+					return c
+				}
+				return r
+			}, run)
+			changed = changed || fixed != run
+			run = fixed
+		}
+		b.WriteString(run)
+		i = j
 	}
-	return strings.Join(parts, "-"), changed
+	return b.String(), changed
 }
 
 // hasForeignLetter: a Latin or Greek letter.

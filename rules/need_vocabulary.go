@@ -17,6 +17,9 @@ func checkNeedVocabulary(p *Pass) {
 		n := t.Needs[i]
 		class, m := classifyNeed(p, n.Text)
 		fix := Fix{Old: n.Text, New: m.Wording}
+		if m.Qualified != "" {
+			fix.Old = m.Qualified // the clarification in brackets stays
+		}
 		switch class {
 		case needSynonym:
 			fix.New = m.Item.Text

@@ -61,18 +61,29 @@ func (ps *parser) emit(r *Rule, sev Severity, at Ref, fix Fix, suggestion, forma
 	}
 }
 
-// value is the cleaned text of a cell, empty for the hidden part of a merge.
+// value is the cleaned text of a cell, empty for the hidden part of a merge
+// and for a dash standing for "nothing" («—»).
 func (ps *parser) value(row, col int) string {
 	if ps.covered.has(row, col) {
 		return ""
 	}
-	return Clean(ps.g.Value(row, col))
+	return cellText(ps.g.Value(row, col))
+}
+
+// cellText is Clean(s), or "" when s is only dashes: «—», «-», «–––» typed
+// in a cell say it is empty, not what it holds.
+func cellText(s string) string {
+	c := Clean(s)
+	if c != "" && strings.Trim(c, "-–—‒― ") == "" {
+		return ""
+	}
+	return c
 }
 
 // raw is the text of a cell as the sheet has it, empty for the hidden part
 // of a merge.
 func (ps *parser) raw(row, col int) string {
-	if ps.covered.has(row, col) {
+	if ps.covered.has(row, col) || cellText(ps.g.Value(row, col)) == "" {
 		return ""
 	}
 	return ps.g.Value(row, col)
@@ -200,6 +211,9 @@ func (ps *parser) checkCaptions(h int) {
 
 // accepts: the caption is the form's own or one the profile accepts.
 func (c Column) accepts(caption string) bool {
+	if base, _, ok := trailingQualifier(caption); ok && c.accepts(base) {
+		return true // «… (наименование процесса)», «… (цель обращения клиента)»: the form's caption explained
+	}
 	n := Normalize(caption)
 	if n == Normalize(c.Caption) {
 		return true

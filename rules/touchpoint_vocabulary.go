@@ -44,8 +44,11 @@ func checkTouchpointVocabulary(p *Pass) {
 					"Выберите точку из перечня Порядка; если Порядок организации предусматривает такую точку, добавьте её в профиль.")
 				continue
 			}
-			p.ReportFix(Warning, m.Item.Paragraph, t.NameAt, msg, fmt.Sprintf("Исправьте на «%s».", m.Item.Text),
-				Fix{Old: t.Name, New: m.Item.Text})
+			fix := Fix{Old: t.Name, New: m.Item.Text}
+			if m.Qualified != "" {
+				fix.Old = m.Qualified // the product name after it stays
+			}
+			p.ReportFix(Warning, m.Item.Paragraph, t.NameAt, msg, fmt.Sprintf("Исправьте на «%s».", m.Item.Text), fix)
 		}
 	}
 }

@@ -28,6 +28,10 @@ type vocabMatch struct {
 	Wording string
 	// Part: the wording is one of the item's parts.
 	Part bool
+	// Qualified is the text without the product name or clarification
+	// after it that the match ignored ("" when there was none): what a fix
+	// replaces.
+	Qualified string
 }
 
 // phrase is one wording of an item, tokenized for splitting.
@@ -102,15 +106,15 @@ func newVocab(items []VocabItem, standIn []string) *vocab {
 	v := &vocab{items: items, exact: map[string]vocabMatch{}, phrases: phraseSet{}}
 	for i := range items {
 		it := &items[i]
-		v.add(it.Text, vocabMatch{it, matchCanonical, it.Text, false}, standIn)
+		v.add(it.Text, vocabMatch{Item: it, How: matchCanonical, Wording: it.Text}, standIn)
 		for _, a := range it.Accept {
-			v.add(a, vocabMatch{it, matchAccepted, a, false}, standIn)
+			v.add(a, vocabMatch{Item: it, How: matchAccepted, Wording: a}, standIn)
 		}
 		for _, s := range it.Synonyms {
-			v.add(s, vocabMatch{it, matchSynonym, s, false}, standIn)
+			v.add(s, vocabMatch{Item: it, How: matchSynonym, Wording: s}, standIn)
 		}
 		for _, s := range it.Parts {
-			v.add(s, vocabMatch{it, matchAccepted, s, true}, standIn)
+			v.add(s, vocabMatch{Item: it, How: matchAccepted, Wording: s, Part: true}, standIn)
 		}
 	}
 	return v
@@ -186,6 +190,15 @@ func (v *vocab) resolve(text string, org *orgMatcher, near bool) vocabMatch {
 			if slotted == nil && len(sp.prefix) > 0 {
 				slotted = &v.slots[i]
 			}
+		}
+	}
+	if base, _, ok := trailingQualifier(text); ok {
+		// «СЭД «Дело»», «ВКС (TrueConf)», «Получение консультации (по
+		// телефону)»: the Порядок's wording with the product or a
+		// clarification after it
+		if m := v.resolve(base, org, false); m.Item != nil {
+			m.Qualified = base
+			return m
 		}
 	}
 	if m, ok := v.typo(ts); ok {
@@ -286,4 +299,51 @@ func tokens(s string) []string {
 
 func tokenKey(w string) string {
 	return strings.Trim(normalizeWord(w), `.,;:!?"()[]`)
+}
+
+// trailingQualifier cuts a bracketed or quoted part off the end of text
+// («СЭД «Дело»» → «СЭД», «ВКС (TrueConf)» → «ВКС»); ok is false when
+// there is none or nothing would be left.
+func trailingQualifier(text string) (base, qualifier string, ok bool) {
+	t := strings.TrimSpace(text)
+	pairs := [][2]string{{"(", ")"}, {"«", "»"}, {"\"", "\""}, {"“", "”"}}
+	for _, p := range pairs {
+		if !strings.HasSuffix(t, p[1]) {
+			continue
+		}
+		inner := strings.TrimSuffix(t, p[1])
+		i := strings.LastIndex(inner, p[0])
+		if p[0] == "«" {
+			i = matchingGuillemet(inner)
+		}
+		if i <= 0 {
+			continue
+		}
+		base = strings.TrimSpace(inner[:i])
+		if base == "" {
+			continue
+		}
+		return base, t[i:], true
+	}
+	return "", "", false
+}
+
+// matchingGuillemet finds the «…» that opens the last quote of s (which
+// has had its closing » cut), allowing nested «…» inside it.
+func matchingGuillemet(s string) int {
+	depth := 0
+	for i := len(s); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+		switch r {
+		case '»':
+			depth++
+		case '«':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
 }
