@@ -45,12 +45,10 @@ func FuzzSplitCell(f *testing.F) {
 		} {
 			items := cellItems(text, tc.phrases, tc.starts)
 			var kept []string
-			head := ""
 			for _, it := range items {
-				if it.head != "" && it.head != head {
+				if it.listStart {
 					kept = append(kept, strings.Fields(it.head)...)
 				}
-				head = it.head
 				kept = append(kept, strings.Fields(it.body)...)
 				parts := splitRunOn(it.text(), tc.phrases, tc.starts)
 				if got := strings.Join(parts, " "); got != strings.Join(strings.Fields(it.text()), " ") {
@@ -63,7 +61,7 @@ func FuzzSplitCell(f *testing.F) {
 				}
 			}
 			if got := letters(kept); got != want {
-				t.Fatalf("%s: %q\nitems %q\n got %q\nwant %q", tc.name, text, items, got, want)
+				t.Fatalf("%s: %q\nitems %+v\n got %q\nwant %q", tc.name, text, items, got, want)
 			}
 		}
 	})

@@ -27,6 +27,9 @@ func splitCell(text string, phrases phraseSet, starts map[string]bool) []string 
 // it shares with its siblings, if any.
 type cellItem struct {
 	head, body string
+	// listStart marks the first item under a list head: the head's own
+	// words stand there (FuzzSplitCell counts them once per list).
+	listStart bool
 }
 
 func (it cellItem) text() string {
@@ -89,7 +92,7 @@ func cellItems(text string, phrases phraseSet, starts map[string]bool) []cellIte
 		lower := startsLower(l.text) && !startsItem(l.text, phrases, starts)
 		switch {
 		case lower && headOpen:
-			items = append(items, cellItem{head: head, body: trimListPunct(l.text)})
+			items = append(items, cellItem{head: head, body: trimListPunct(l.text), listStart: !headUsed})
 			headUsed = true
 			continue
 		case lower && l.bullet && i > 0 && !lines[i-1].bullet && len(items) > 0 && items[len(items)-1].head == "":
@@ -97,7 +100,7 @@ func cellItems(text string, phrases phraseSet, starts map[string]bool) []cellIte
 			head = trimListPunct(items[len(items)-1].body)
 			items = items[:len(items)-1]
 			headOpen, headUsed = true, true
-			items = append(items, cellItem{head: head, body: trimListPunct(l.text)})
+			items = append(items, cellItem{head: head, body: trimListPunct(l.text), listStart: true})
 			continue
 		}
 		closeHead()
@@ -160,7 +163,7 @@ func inlineList(line string) []cellItem {
 		if p == "" || !startsLower(p) || len(strings.Fields(p)) > 3 {
 			return []cellItem{{body: line}}
 		}
-		out = append(out, cellItem{head: strings.TrimSpace(head), body: p})
+		out = append(out, cellItem{head: strings.TrimSpace(head), body: p, listStart: len(out) == 0})
 	}
 	return out
 }
