@@ -264,15 +264,6 @@ func (p *Profile) KindLabels() []string {
 	return out
 }
 
-// TouchpointNames are the canonical touchpoint names, in profile order.
-func (p *Profile) TouchpointNames() []string {
-	var out []string
-	for _, t := range p.Touchpoints {
-		out = append(out, t.Text)
-	}
-	return out
-}
-
 // Captions are the five expected header captions.
 func (p *Profile) Captions() []string {
 	var out []string
